@@ -1,0 +1,235 @@
+"""Adaptive Dormand-Prince 5(4) integrator with event location, compiled with Numba.
+
+The method is the classic embedded pair of Dormand & Prince (1980), J. Comp. Appl. Math. 6(1):
+fifth-order solution, fourth-order error estimate, FSAL.  Step-size control is the standard
+elementary controller with a safety factor (Hairer, Norsett & Wanner, Solving ODE I, II.4).
+
+Events: each is (kind, target, direction); the event function is g = value(kind) - target and
+fires when g crosses zero in the given direction (+1 rising, -1 falling, 0 either).  A crossing
+is located by Illinois-regula-falsi iterations on *real* RK steps from the start of the step
+(not on an interpolant), to better than ``EVENT_TOL_S`` in time, so the state returned at an
+event is an integrated state.
+"""
+from __future__ import annotations
+
+import math
+
+import numpy as np
+from numba import njit
+
+from .dynamics import D_ALT, D_Q, D_SIZE, D_VREL, D_VUP, P_MU, derived, rhs
+
+EVENT_TOL_S = 1e-6
+
+# event kinds
+EV_TIME = 0
+EV_ALTITUDE = 1
+EV_VERTICAL_SPEED = 2
+EV_MASS = 3
+EV_SPEED_REL = 4
+EV_DYN_PRESSURE = 5
+EV_ENERGY = 6
+EV_RADIAL_SPEED = 7
+EV_SPEED_INERTIAL = 8
+
+# Dormand-Prince 5(4) tableau
+C2, C3, C4, C5 = 1 / 5, 3 / 10, 4 / 5, 8 / 9
+A21 = 1 / 5
+A31, A32 = 3 / 40, 9 / 40
+A41, A42, A43 = 44 / 45, -56 / 15, 32 / 9
+A51, A52, A53, A54 = 19372 / 6561, -25360 / 2187, 64448 / 6561, -212 / 729
+A61, A62, A63, A64, A65 = 9017 / 3168, -355 / 33, 46732 / 5247, 49 / 176, -5103 / 18656
+B1, B3, B4, B5, B6 = 35 / 384, 500 / 1113, 125 / 192, -2187 / 6784, 11 / 84
+# error coefficients: b - b_hat
+E1 = 71 / 57600
+E3 = -71 / 16695
+E4 = 71 / 1920
+E5 = -17253 / 339200
+E6 = 22 / 525
+E7 = -1 / 40
+
+
+@njit(cache=True)
+def _step(t, y, f0, h, P, cd, wind, ynew, fnew, err):
+    """One DP5 step of size h from (t, y) with f0 = f(t, y).  Writes ynew, fnew and err."""
+    n = y.shape[0]
+    k2 = np.empty(n)
+    k3 = np.empty(n)
+    k4 = np.empty(n)
+    k5 = np.empty(n)
+    k6 = np.empty(n)
+    tmp = np.empty(n)
+    for i in range(n):
+        tmp[i] = y[i] + h * A21 * f0[i]
+    rhs(t + C2 * h, tmp, P, cd, wind, k2)
+    for i in range(n):
+        tmp[i] = y[i] + h * (A31 * f0[i] + A32 * k2[i])
+    rhs(t + C3 * h, tmp, P, cd, wind, k3)
+    for i in range(n):
+        tmp[i] = y[i] + h * (A41 * f0[i] + A42 * k2[i] + A43 * k3[i])
+    rhs(t + C4 * h, tmp, P, cd, wind, k4)
+    for i in range(n):
+        tmp[i] = y[i] + h * (A51 * f0[i] + A52 * k2[i] + A53 * k3[i] + A54 * k4[i])
+    rhs(t + C5 * h, tmp, P, cd, wind, k5)
+    for i in range(n):
+        tmp[i] = y[i] + h * (A61 * f0[i] + A62 * k2[i] + A63 * k3[i] + A64 * k4[i] + A65 * k5[i])
+    rhs(t + h, tmp, P, cd, wind, k6)
+    for i in range(n):
+        ynew[i] = y[i] + h * (B1 * f0[i] + B3 * k3[i] + B4 * k4[i] + B5 * k5[i] + B6 * k6[i])
+    rhs(t + h, ynew, P, cd, wind, fnew)
+    for i in range(n):
+        err[i] = h * (E1 * f0[i] + E3 * k3[i] + E4 * k4[i] + E5 * k5[i] + E6 * k6[i] + E7 * fnew[i])
+
+
+@njit(cache=True)
+def event_value(kind, t, y, P, cd, wind, work):
+    """The quantity an event of ``kind`` watches, at (t, y)."""
+    if kind == EV_TIME:
+        return t
+    if kind == EV_MASS:
+        return y[6]
+    if kind == EV_ENERGY:
+        r = math.sqrt(y[0] * y[0] + y[1] * y[1] + y[2] * y[2])
+        v2 = y[3] * y[3] + y[4] * y[4] + y[5] * y[5]
+        return 0.5 * v2 - P[P_MU] / r
+    if kind == EV_RADIAL_SPEED:
+        r = math.sqrt(y[0] * y[0] + y[1] * y[1] + y[2] * y[2])
+        return (y[0] * y[3] + y[1] * y[4] + y[2] * y[5]) / r
+    if kind == EV_SPEED_INERTIAL:
+        return math.sqrt(y[3] * y[3] + y[4] * y[4] + y[5] * y[5])
+    derived(t, y, P, cd, wind, work)
+    if kind == EV_ALTITUDE:
+        return work[D_ALT]
+    if kind == EV_VERTICAL_SPEED:
+        return work[D_VUP]
+    if kind == EV_SPEED_REL:
+        return work[D_VREL]
+    if kind == EV_DYN_PRESSURE:
+        return work[D_Q]
+    return 0.0
+
+
+@njit(cache=True)
+def _crossed(g0, g1, direction):
+    if direction > 0:
+        return g0 < 0.0 and g1 >= 0.0
+    if direction < 0:
+        return g0 > 0.0 and g1 <= 0.0
+    return (g0 < 0.0 and g1 >= 0.0) or (g0 > 0.0 and g1 <= 0.0)
+
+
+@njit(cache=True)
+def integrate(t0, y0, t1, P, cd, wind, ev_kind, ev_target, ev_dir, rtol, atol, h0, h_max, y_out):
+    """Integrate from t0 to t1 (t1 > t0) or to the first event.
+
+    Returns (t_end, event_index or -1, h_next, n_steps, status).  status 0 ok, 1 too many steps,
+    2 step size underflow.  The state at t_end is written to ``y_out``.
+    """
+    n = y0.shape[0]
+    y = y0.copy()
+    t = t0
+    f0 = np.empty(n)
+    rhs(t, y, P, cd, wind, f0)
+    ynew = np.empty(n)
+    fnew = np.empty(n)
+    err = np.empty(n)
+    ytry = np.empty(n)
+    ftry = np.empty(n)
+    etry = np.empty(n)
+    work = np.empty(D_SIZE)
+    n_ev = ev_kind.shape[0]
+    g_prev = np.empty(n_ev)
+    g_new = np.empty(n_ev)
+    for k in range(n_ev):
+        g_prev[k] = event_value(ev_kind[k], t, y, P, cd, wind, work) - ev_target[k]
+    h = h0
+    if h <= 0.0:
+        h = min(1.0, t1 - t0)
+    nsteps = 0
+    status = 0
+    fired = -1
+    while t < t1:
+        if nsteps > 2_000_000:
+            status = 1
+            break
+        last = False
+        if h > h_max:
+            h = h_max
+        h_prop = h
+        if t + h >= t1:
+            h = t1 - t
+            last = True
+        _step(t, y, f0, h, P, cd, wind, ynew, fnew, err)
+        en = 0.0
+        for i in range(n):
+            sc = atol + rtol * max(abs(y[i]), abs(ynew[i]))
+            en += (err[i] / sc) ** 2
+        en = math.sqrt(en / n)
+        if en > 1.0 or not math.isfinite(en):
+            fac = 0.9 * en ** -0.2 if math.isfinite(en) else 0.1
+            h *= max(0.1, fac)
+            if h < 1e-10:
+                status = 2
+                break
+            continue
+        nsteps += 1
+        # events on the accepted step
+        t_new = t + h
+        first_k = -1
+        first_t = 1e300
+        for k in range(n_ev):
+            g_new[k] = event_value(ev_kind[k], t_new, ynew, P, cd, wind, work) - ev_target[k]
+            if _crossed(g_prev[k], g_new[k], ev_dir[k]):
+                # locate on real RK steps from (t, y): Illinois regula falsi in [0, h]
+                a = 0.0
+                ga = g_prev[k]
+                b = h
+                gb = g_new[k]
+                side = 0
+                tb = b
+                for _ in range(60):
+                    s = (a * gb - b * ga) / (gb - ga)
+                    if s <= a or s >= b:
+                        s = 0.5 * (a + b)
+                    _step(t, y, f0, s, P, cd, wind, ytry, ftry, etry)
+                    gs = event_value(ev_kind[k], t + s, ytry, P, cd, wind, work) - ev_target[k]
+                    if _crossed(ga, gs, ev_dir[k]) or gs == 0.0:
+                        b = s
+                        gb = gs
+                        if side == -1:
+                            ga *= 0.5
+                        side = -1
+                    else:
+                        a = s
+                        ga = gs
+                        if side == 1:
+                            gb *= 0.5
+                        side = 1
+                    tb = b
+                    if b - a < EVENT_TOL_S:
+                        break
+                if tb < first_t:
+                    first_t = tb
+                    first_k = k
+        if first_k >= 0:
+            _step(t, y, f0, first_t, P, cd, wind, ynew, fnew, err)
+            t = t + first_t
+            for i in range(n):
+                y[i] = ynew[i]
+            fired = first_k
+            break
+        t = t_new
+        for i in range(n):
+            y[i] = ynew[i]
+            f0[i] = fnew[i]
+        for k in range(n_ev):
+            g_prev[k] = g_new[k]
+        if last:
+            t = t1
+            h = h_prop
+            break
+        fac = 0.9 * en ** -0.2 if en > 1e-10 else 5.0
+        h *= min(5.0, max(0.2, fac))
+    for i in range(n):
+        y_out[i] = y[i]
+    return t, fired, h, nsteps, status

@@ -1,0 +1,145 @@
+"""Closed-loop upper-stage guidance to a target orbit: linear-tangent steering solved by a numerical
+predictor-corrector.
+
+The steering law is the linear-tangent law of optimal vacuum ascent (Bryson & Ho, 1975, sec 2.7):
+thrust direction u(tau) ~ h_dir(psi) + (A + B tau) r_hat, frozen in ECI at the start of each major
+cycle (tau = time since the cycle started).  Every cycle the three unknowns (A, B, psi) are corrected
+by damped Newton iterations on the *full nonlinear* prediction of the remaining burn (the same
+compiled dynamics the simulator flies), cutting off when the specific orbital energy reaches the
+target orbit's, so that at cut-off:  |r| = r_perigee,  radial speed = 0,  cos(i) = cos(i_target).
+This is the 'numerical predictor-corrector' family of ascent guidance; the cut-off on energy is the
+usual SECO criterion.
+"""
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from ..flight.propagator import Body, Event
+
+MU = 3.986004418e14
+
+
+@dataclass
+class InsertionTarget:
+    perigee_radius_m: float
+    apogee_radius_m: float
+    inclination_rad: float
+
+    @property
+    def energy_J_kg(self) -> float:
+        return -MU / (self.perigee_radius_m + self.apogee_radius_m)
+
+
+@dataclass
+class GuidanceResult:
+    converged: bool
+    residual: float
+    time_to_go_s: float
+    reached: bool          # prediction reaches the target energy before burnout
+
+
+@dataclass
+class LinearTangentGuidance:
+    target: InsertionTarget
+    mass_min_kg: float                     # burnout mass (dry + residuals + payload...)
+    x: np.ndarray = field(default_factory=lambda: np.array([0.3, -0.002, 0.0]))
+    t_cycle: float = 0.0
+    frame: tuple | None = None
+    initialised: bool = False
+    last: GuidanceResult | None = None
+    solves: int = 0
+
+    # ---- frame and law ------------------------------------------------------------------------
+    @staticmethod
+    def _frame(y):
+        r = y[:3]
+        rh = r / np.linalg.norm(r)
+        east = np.cross([0.0, 0.0, 1.0], rh)
+        en = np.linalg.norm(east)
+        east = east / en if en > 1e-9 else np.array([0.0, 1.0, 0.0])
+        north = np.cross(rh, east)
+        return rh, east, north
+
+    def law(self, x, frame):
+        """(u0, udot) in ECI for parameters x = (A, B, psi_rad)."""
+        rh, east, north = frame
+        a, b, psi = x
+        hdir = math.sin(psi) * east + math.cos(psi) * north
+        return hdir + a * rh, b * rh
+
+    def _residual(self, body: Body, t, y, x, frame):
+        u0, ud = self.law(x, frame)
+        body.point_inertial(u0, ud, t)
+        events = (Event("seco", "energy", self.target.energy_J_kg, +1),
+                  Event("burnout", "mass", self.mass_min_kg, -1))
+        seg = body.propagate(t, y, t + 3000.0, events, h_max_s=60.0)
+        r = seg.y[:3]
+        v = seg.y[3:6]
+        rn = np.linalg.norm(r)
+        h = np.cross(r, v)
+        ci = h[2] / np.linalg.norm(h)
+        res = np.array([(rn - self.target.perigee_radius_m) / 1e4,
+                        (r @ v) / rn / 10.0,
+                        (ci - math.cos(self.target.inclination_rad)) * 100.0])
+        return res, seg.t_s - t, seg.event == "seco"
+
+    def _initial_guess(self, y, frame, azimuth_hint_deg):
+        rh, east, north = frame
+        v = y[3:6]
+        vh = v - (v @ rh) * rh
+        psi = math.atan2(vh @ east, vh @ north)
+        if azimuth_hint_deg is not None and np.linalg.norm(vh) < 1.0:
+            psi = math.radians(azimuth_hint_deg)
+        gamma = math.atan2(v @ rh, np.linalg.norm(vh))
+        return np.array([math.tan(max(gamma, 0.05)), -0.001, psi])
+
+    # ---- the major cycle ------------------------------------------------------------------------
+    def update(self, body: Body, t: float, y: np.ndarray, azimuth_hint_deg=None, iterations=6):
+        """Re-solve the steering from the current (navigated) state; returns (u0, udot, t_ref)."""
+        frame = self._frame(y)
+        if not self.initialised:
+            self.x = self._initial_guess(y, frame, azimuth_hint_deg)
+            self.initialised = True
+        else:
+            # re-base the previous solution on this cycle's time origin
+            self.x = self.x + np.array([self.x[1] * (t - self.t_cycle), 0.0, 0.0])
+        x = self.x.copy()
+        scales = np.array([1e-3, 1e-5, 1e-4])
+        res, tgo, reached = self._residual(body, t, y, x, frame)
+        nrm = np.linalg.norm(res)
+        for _ in range(iterations):
+            if nrm < 1e-3:
+                break
+            J = np.empty((3, 3))
+            for j in range(3):
+                dx = np.zeros(3)
+                dx[j] = scales[j]
+                rj, _, _ = self._residual(body, t, y, x + dx, frame)
+                J[:, j] = (rj - res) / scales[j]
+            try:
+                step = np.linalg.lstsq(J, -res, rcond=None)[0]
+            except np.linalg.LinAlgError:
+                break
+            step[0] = np.clip(step[0], -1.0, 1.0)
+            step[1] = np.clip(step[1], -0.01, 0.01)
+            step[2] = np.clip(step[2], -0.3, 0.3)
+            lam = 1.0
+            while lam > 1e-3:
+                xn = x + lam * step
+                rn_, tg, rc = self._residual(body, t, y, xn, frame)
+                if np.linalg.norm(rn_) < nrm:
+                    x, res, tgo, reached, nrm = xn, rn_, tg, rc, np.linalg.norm(rn_)
+                    break
+                lam *= 0.5
+            else:
+                break
+        self.solves += 1
+        self.x = x
+        self.t_cycle = t
+        self.frame = frame
+        self.last = GuidanceResult(nrm < 1e-2, float(nrm), float(tgo), bool(reached))
+        u0, ud = self.law(x, frame)
+        return u0, ud, t

@@ -1,0 +1,74 @@
+"""Mission definitions (TOML) validated by Pydantic: vehicle, site, payload, target orbit, ascent
+profile and recovery plan."""
+from __future__ import annotations
+
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field, model_validator
+
+RecoveryMode = Literal["expendable", "downrange", "rtls", "droneship"]
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class Target(_Strict):
+    """Target orbit.  Altitudes are above the WGS-84 equatorial radius (6378.137 km)."""
+    perigee_km: float = Field(gt=80, lt=100000)
+    apogee_km: float = Field(gt=80, lt=100000)
+    inclination_deg: float = Field(ge=0, le=180)
+
+    @model_validator(mode="after")
+    def _order(self):
+        if self.apogee_km < self.perigee_km:
+            raise ValueError(f"apogee_km ({self.apogee_km}) must be >= perigee_km ({self.perigee_km})")
+        return self
+
+
+class Ascent(_Strict):
+    """First-stage ascent profile: vertical rise, pitch kick, gravity turn; upper-stage timing."""
+    vertical_rise_s: float = Field(default=10.0, ge=1, le=60)
+    pitch_kick_deg: float = Field(default=3.0, ge=0, le=30)
+    pitch_kick_duration_s: float = Field(default=10.0, ge=1, le=60)
+    # piecewise-linear first-stage throttle [[time_s, throttle], ...]; empty = full throttle
+    throttle_schedule: list[tuple[float, float]] = Field(default_factory=list)
+    meco_time_s: float | None = Field(default=None, gt=0)   # otherwise: propellant less recovery reserve
+    separation_delay_s: float = Field(default=3.0, ge=0, le=30)    # MECO -> separation
+    upper_ignition_delay_s: float = Field(default=7.0, ge=0, le=60)  # separation -> SES
+    guidance_cycle_s: float = Field(default=2.0, gt=0.1, le=20)
+    launch_azimuth_deg: float | None = Field(default=None, ge=0, lt=360)
+
+    @model_validator(mode="after")
+    def _schedule(self):
+        ts = [p[0] for p in self.throttle_schedule]
+        if any(b <= a for a, b in zip(ts, ts[1:])):
+            raise ValueError("throttle_schedule times must increase")
+        if any(not (0 < p[1] <= 1) for p in self.throttle_schedule):
+            raise ValueError("throttle_schedule throttles must be in (0, 1]")
+        return self
+
+
+class Recovery(_Strict):
+    mode: RecoveryMode = "expendable"
+    landing_zone: str | None = None
+    reserve_kg: float | None = Field(default=None, ge=0)   # booster propellant kept for recovery
+    reserve_margin: float = Field(default=0.05, ge=0, le=1)  # extra fraction on top of the flown need
+
+    @model_validator(mode="after")
+    def _zone(self):
+        if self.mode != "expendable" and not self.landing_zone:
+            raise ValueError(f"recovery mode '{self.mode}' needs a landing_zone")
+        return self
+
+
+class Mission(_Strict):
+    name: str
+    description: str = ""
+    vehicle: str
+    launch_site: str
+    payload_kg: float = Field(ge=0)
+    target: Target
+    ascent: Ascent = Field(default_factory=Ascent)
+    recovery: Recovery = Field(default_factory=Recovery)
+    source: str = ""          # where the profile comes from

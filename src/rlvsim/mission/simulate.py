@@ -1,0 +1,84 @@
+"""`simulate()`: wire guidance to dynamics for every stage of a mission and return a Flight."""
+from __future__ import annotations
+
+import math
+
+import numpy as np
+
+from ..flight.propagator import Body, EarthModel, Event
+from ..flight.recorder import Recorder
+from .ascent import _event, fly_stack, fly_upper
+from .flight import Flight, StageResult
+
+
+def recovery_reserve_kg(mission, vehicle) -> float:
+    """Booster propellant kept for recovery: the mission's value, else the vehicle's fraction."""
+    mode = mission.recovery.mode
+    if mode == "expendable":
+        return 0.0
+    if mission.recovery.reserve_kg is not None:
+        return float(mission.recovery.reserve_kg)
+    booster = vehicle.stages[0]
+    frac = booster.recovery_reserve.get(mode, 0.0)
+    return frac * booster.propellant_mass_kg
+
+
+def _coast_booster(vehicle, stack, rec: Recorder, events: list, earth: EarthModel, site_alt_m=0.0,
+                   dt_s: float = 2.0):
+    """Unpowered, tail-first fall of an expended booster from separation to the ground."""
+    booster = vehicle.stages[0]
+    body = Body(earth=earth)
+    a = booster.aero.get("booster_tail_first") or booster.aero["ascent_stack"]
+    body.set_aero(a.mach, a.cd, booster.reference_area_m2)
+    t = stack.t_sep
+    y = stack.y_sep.copy()
+    y[6] = stack.booster_mass_sep_kg
+    rec.add(t, y, body, "coast")
+    stop = [Event("apogee", "vertical_speed", 0.0, -1), Event("impact", "altitude", site_alt_m, -1)]
+    while True:
+        seg = body.propagate(t, y, t + dt_s, stop)
+        t, y = seg.t_s, seg.y
+        rec.add(t, y, body, "coast" if seg.event != "impact" else "impact")
+        if seg.event == "apogee":
+            events.append(_event(rec, "apogee", "booster"))
+            stop = stop[1:]
+        if seg.event == "impact" or t > stack.t_sep + 3600:
+            break
+    row = rec.last
+    events.append(_event(rec, "impact", "booster"))
+    return {"impact_latitude_deg": round(float(row[9]), 6), "impact_longitude_deg": round(float(row[10]), 6),
+            "impact_speed_m_s": round(float(row[11]), 2)}
+
+
+def simulate(mission, vehicle=None, *, earth: EarthModel | None = None) -> Flight:
+    """Fly a mission: ascent, staging, upper stage to orbit, and the booster after separation."""
+    from ..earth.sites import get_site
+    from ..vehicles import load_vehicle
+
+    if vehicle is None:
+        vehicle = load_vehicle(mission.vehicle)
+    earth = earth or EarthModel()
+    site = get_site(mission.launch_site)
+    reserve = recovery_reserve_kg(mission, vehicle)
+    events: list = []
+    rec_stack = Recorder("stack")
+    stack = fly_stack(mission, vehicle, site, reserve, rec_stack, events, earth)
+    rec_upper = Recorder("upper")
+    orbit, up_outcome, up_info, _ = fly_upper(mission, vehicle, stack, rec_upper, events, earth)
+    rec_boost = Recorder("booster")
+    b_info = _coast_booster(vehicle, stack, rec_boost, events, earth, site_alt_m=0.0)
+    b_outcome = "expended"
+    # the booster's own table starts with the shared ascent
+    stack_tab = rec_stack.table()
+    stages = {
+        "booster": StageResult("booster", _join(stack_tab, rec_boost.table()), b_outcome,
+                               {"recovery_mode": mission.recovery.mode,
+                                "recovery_reserve_kg": round(reserve, 1), **b_info}),
+        "upper": StageResult("upper", _join(stack_tab, rec_upper.table()), up_outcome, up_info),
+    }
+    return Flight(vehicle.name, mission.name, mission.payload_kg, events, stages, orbit,
+                  stack.max_q_Pa)
+
+
+def _join(a: dict, b: dict) -> dict:
+    return {k: np.concatenate([a[k], b[k]]) for k in a}
