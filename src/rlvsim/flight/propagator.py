@@ -120,6 +120,12 @@ class Body:
         self.P[D.P_ALPHA] = alpha_rad
         self.P[D.P_LIFT_DIR:D.P_LIFT_DIR + 3] = direction_eci
 
+    def clone(self) -> "Body":
+        """An independent copy (for predictions that must not disturb the flying body)."""
+        return Body(earth=self.earth, P=self.P.copy(), cd_tab=self.cd_tab.copy(),
+                    wind_tab=self.wind_tab.copy(), rtol=self.rtol, atol=self.atol,
+                    h_max_s=self.h_max_s, _h=self._h)
+
     # -- evaluation ---------------------------------------------------------------------------
     def propagate(self, t0, y0, t1, events=(), h_max_s=None) -> Segment:
         n = len(events)

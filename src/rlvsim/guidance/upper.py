@@ -74,7 +74,8 @@ class LinearTangentGuidance:
         u0, ud = self.law(x, frame)
         body.point_inertial(u0, ud, t)
         events = (Event("seco", "energy", self.target.energy_J_kg, +1),
-                  Event("burnout", "mass", self.mass_min_kg, -1))
+                  Event("burnout", "mass", self.mass_min_kg, -1),
+                  Event("reentry", "altitude", 30_000.0, -1))
         seg = body.propagate(t, y, t + 3000.0, events, h_max_s=60.0)
         r = seg.y[:3]
         v = seg.y[3:6]
@@ -97,45 +98,68 @@ class LinearTangentGuidance:
         return np.array([math.tan(max(gamma, 0.05)), -0.001, psi])
 
     # ---- the major cycle ------------------------------------------------------------------------
-    def update(self, body: Body, t: float, y: np.ndarray, azimuth_hint_deg=None, iterations=6):
-        """Re-solve the steering from the current (navigated) state; returns (u0, udot, t_ref)."""
-        frame = self._frame(y)
-        if not self.initialised:
-            self.x = self._initial_guess(y, frame, azimuth_hint_deg)
-            self.initialised = True
-        else:
-            # re-base the previous solution on this cycle's time origin
-            self.x = self.x + np.array([self.x[1] * (t - self.t_cycle), 0.0, 0.0])
-        x = self.x.copy()
-        scales = np.array([1e-3, 1e-5, 1e-4])
+    _SCALE = np.array([0.3, 0.002, 0.1])     # typical sizes of (A, B 1/s, psi rad)
+
+    def _solve(self, body, t, y, x, frame, iterations):
+        """Levenberg-Marquardt on the scaled unknowns, finite-difference Jacobian."""
+        s = self._SCALE
         res, tgo, reached = self._residual(body, t, y, x, frame)
         nrm = np.linalg.norm(res)
+        mu = 1e-3
         for _ in range(iterations):
             if nrm < 1e-3:
                 break
             J = np.empty((3, 3))
             for j in range(3):
                 dx = np.zeros(3)
-                dx[j] = scales[j]
+                dx[j] = 1e-3 * s[j]
                 rj, _, _ = self._residual(body, t, y, x + dx, frame)
-                J[:, j] = (rj - res) / scales[j]
-            try:
-                step = np.linalg.lstsq(J, -res, rcond=None)[0]
-            except np.linalg.LinAlgError:
-                break
-            step[0] = np.clip(step[0], -1.0, 1.0)
-            step[1] = np.clip(step[1], -0.01, 0.01)
-            step[2] = np.clip(step[2], -0.3, 0.3)
-            lam = 1.0
-            while lam > 1e-3:
-                xn = x + lam * step
+                J[:, j] = (rj - res) / 1e-3          # derivative per scaled unit
+            improved = False
+            for _ in range(6):
+                A = J.T @ J + mu * np.eye(3)
+                dz = np.linalg.solve(A, -J.T @ res)
+                dz = np.clip(dz, -3.0, 3.0)
+                xn = x + dz * s
                 rn_, tg, rc = self._residual(body, t, y, xn, frame)
                 if np.linalg.norm(rn_) < nrm:
                     x, res, tgo, reached, nrm = xn, rn_, tg, rc, np.linalg.norm(rn_)
+                    mu = max(mu / 5.0, 1e-9)
+                    improved = True
                     break
-                lam *= 0.5
-            else:
+                mu *= 8.0
+            if not improved:
                 break
+        return x, res, tgo, reached, nrm
+
+    def _coarse(self, body, t, y, frame, psi):
+        """Grid over the pitch law for a starting point when there is no good previous solution."""
+        best = None
+        for a in (0.05, 0.2, 0.4, 0.7, 1.0, 1.5, 2.5):
+            for b in (-0.0005, -0.001, -0.002, -0.004, -0.008):
+                x = np.array([a, b, psi])
+                res, _, _ = self._residual(body, t, y, x, frame)
+                n = np.linalg.norm(res)
+                if best is None or n < best[0]:
+                    best = (n, x)
+        return best[1]
+
+    def update(self, body: Body, t: float, y: np.ndarray, azimuth_hint_deg=None, iterations=8):
+        """Re-solve the steering from the current (navigated) state; returns (u0, udot, t_ref)."""
+        frame = self._frame(y)
+        if not self.initialised:
+            x = self._initial_guess(y, frame, azimuth_hint_deg)
+            x, res, tgo, reached, nrm = self._solve(body, t, y, x, frame, 3)
+            if nrm > 1e-2:
+                x = self._coarse(body, t, y, frame, x[2])
+            self.initialised = True
+        else:
+            # re-base the previous solution on this cycle's time origin
+            x = self.x + np.array([self.x[1] * (t - self.t_cycle), 0.0, 0.0])
+        x, res, tgo, reached, nrm = self._solve(body, t, y, x, frame, iterations)
+        if nrm > 0.1 and self.last is not None and self.last.converged:
+            # keep flying the last converged law rather than a worse one
+            x = self.x + np.array([self.x[1] * (t - self.t_cycle), 0.0, 0.0])
         self.solves += 1
         self.x = x
         self.t_cycle = t

@@ -66,8 +66,12 @@ def simulate(mission, vehicle=None, *, earth: EarthModel | None = None) -> Fligh
     rec_upper = Recorder("upper")
     orbit, up_outcome, up_info, _ = fly_upper(mission, vehicle, stack, rec_upper, events, earth)
     rec_boost = Recorder("booster")
-    b_info = _coast_booster(vehicle, stack, rec_boost, events, earth, site_alt_m=0.0)
-    b_outcome = "expended"
+    if mission.recovery.mode == "expendable":
+        b_info = _coast_booster(vehicle, stack, rec_boost, events, earth, site_alt_m=0.0)
+        b_outcome = "expended"
+    else:
+        from .recovery import BoosterFlight
+        b_outcome, b_info = BoosterFlight(mission, vehicle, stack, rec_boost, events, earth).run()
     # the booster's own table starts with the shared ascent
     stack_tab = rec_stack.table()
     stages = {
