@@ -25,6 +25,7 @@ class EntrySpec:
     target_speed_m_s: float
     engines: tuple            # (n, thrust_vac_N, exit_area_m2, isp_vac_s)
     mass_min_kg: float
+    keep_mass_kg: float = 0.0  # after the target speed, burn on down to this mass (or 150 m/s)
 
 
 @dataclass(frozen=True)
@@ -61,11 +62,13 @@ def make_zone(site, earth) -> ZoneFrame:
                      earth.rotation_rate_rad_s, earth.theta0_rad)
 
 
-def predict_impact(body: Body, t, y, zone: ZoneFrame, entry: EntrySpec | None, max_time_s=3000.0):
-    """Coast (and fly the entry burn if given) to the zone's altitude.  Returns (t, y, entry_done)."""
+def predict_impact(body: Body, t, y, zone: ZoneFrame, entry: EntrySpec | None, max_time_s=3000.0,
+                   stop_height_m: float = 0.0):
+    """Coast (and fly the entry burn if given) down to ``stop_height_m`` above the zone.
+    Returns (t, y, entry_done)."""
     body.engines_off()
     body.set_lift(0.0, (0.0, 0.0, 1.0))
-    stop = [Event("ground", "altitude", zone.alt_m, -1)]
+    stop = [Event("ground", "altitude", zone.alt_m + stop_height_m, -1)]
     if entry is not None:
         stop.append(Event("entry", "altitude", entry.start_altitude_m, -1))
     t_end = t + max_time_s
@@ -81,6 +84,11 @@ def predict_impact(body: Body, t, y, zone: ZoneFrame, entry: EntrySpec | None, m
                                                Event("burnout", "mass", entry.mass_min_kg + 1.0, -1),
                                                stop[0]], h_max_s=5.0)
             t, y = seg.t_s, seg.y
+            if seg.event == "entry_end" and y[6] > entry.keep_mass_kg + 50.0:
+                seg = body.propagate(t, y, t_end, [Event("entry_end", "speed", 150.0, -1),
+                                                   Event("spent", "mass", entry.keep_mass_kg, -1),
+                                                   stop[0]], h_max_s=5.0)
+                t, y = seg.t_s, seg.y
             body.engines_off()
             done = True
             stop = stop[:1]
@@ -115,8 +123,10 @@ def burn_direction(t, y, azimuth_deg, elevation_deg, earth) -> np.ndarray:
 
 
 def target_boostback(body: Body, t0, y0, zone: ZoneFrame, engines, elevation_deg, entry: EntrySpec,
-                     mass_min_kg: float, earth, tol_m=30.0, max_iter=25) -> BoostbackSolution:
-    """Azimuth and duration of the boostback burn that put the predicted impact on the zone."""
+                     mass_min_kg: float, earth, tol_m=30.0, max_iter=25, ignition_alt_m: float = 2000.0,
+                     decel_m_s2: float = 15.0) -> BoostbackSolution:
+    """Azimuth and duration of the boostback burn that put the predicted landing point (coast and
+    entry burn to the landing-burn ignition height, then a uniform stop) on the zone."""
     n, fv, ae, isp = engines
     mdot = n * fv / (isp * 9.80665)
     tau_max = max((y0[6] - mass_min_kg) / mdot, 0.0)
@@ -132,9 +142,10 @@ def target_boostback(body: Body, t0, y0, zone: ZoneFrame, engines, elevation_deg
             b.point_inertial(burn_direction(t0, y0, az, elevation_deg, earth))
             seg = b.propagate(t0, y0, t0 + tau, [Event("ground", "altitude", zone.alt_m, -1)], h_max_s=5.0)
             t, y = seg.t_s, seg.y
-        ti, yi, _ = predict_impact(b, t, y, zone, entry)
-        r, _ = zone.to_enu(ti, yi)
-        return r[:2]
+        ti, yi, _ = predict_impact(b, t, y, zone, entry, stop_height_m=ignition_alt_m)
+        r, v = zone.to_enu(ti, yi)
+        # where a uniform deceleration to rest from the ignition state ends (see guidance.descent)
+        return r[:2] + v[:2] * 0.5 * float(np.linalg.norm(v)) / max(decel_m_s2, 1.0)
 
     m0 = miss(0.0, 0.0)
     if np.linalg.norm(m0) < tol_m:

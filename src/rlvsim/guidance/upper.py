@@ -51,6 +51,7 @@ class LinearTangentGuidance:
     initialised: bool = False
     last: GuidanceResult | None = None
     solves: int = 0
+    J: np.ndarray | None = None
 
     # ---- frame and law ------------------------------------------------------------------------
     @staticmethod
@@ -101,37 +102,46 @@ class LinearTangentGuidance:
     _SCALE = np.array([0.3, 0.002, 0.1])     # typical sizes of (A, B 1/s, psi rad)
 
     def _solve(self, body, t, y, x, frame, iterations):
-        """Levenberg-Marquardt on the scaled unknowns, finite-difference Jacobian."""
+        """Levenberg-Marquardt on the scaled unknowns.  The Jacobian (finite differences) is kept
+        between cycles and refreshed by Broyden updates; it is recomputed only when a step with
+        it fails, so a converged cycle costs about two predictions."""
         s = self._SCALE
         res, tgo, reached = self._residual(body, t, y, x, frame)
         nrm = np.linalg.norm(res)
         mu = 1e-3
+        J = self.J
+        fresh = False
         for _ in range(iterations):
             if nrm < 1e-3:
                 break
-            J = np.empty((3, 3))
-            for j in range(3):
-                dx = np.zeros(3)
-                dx[j] = 1e-3 * s[j]
-                rj, _, _ = self._residual(body, t, y, x + dx, frame)
-                J[:, j] = (rj - res) / 1e-3          # derivative per scaled unit
+            if J is None:
+                J = np.empty((3, 3))
+                for j in range(3):
+                    dx = np.zeros(3)
+                    dx[j] = 1e-3 * s[j]
+                    rj, _, _ = self._residual(body, t, y, x + dx, frame)
+                    J[:, j] = (rj - res) / 1e-3          # derivative per scaled unit
+                fresh = True
             improved = False
-            for _ in range(6):
+            for _ in range(6 if fresh else 1):
                 A = J.T @ J + mu * np.eye(3)
-                dz = np.linalg.solve(A, -J.T @ res)
-                dz = np.clip(dz, -3.0, 3.0)
+                dz = np.clip(np.linalg.solve(A, -J.T @ res), -3.0, 3.0)
                 xn = x + dz * s
                 rn_, tg, rc = self._residual(body, t, y, xn, frame)
                 if np.linalg.norm(rn_) < nrm:
+                    # Broyden rank-one update of the Jacobian along the step taken
+                    J = J + np.outer(rn_ - res - J @ dz, dz) / max(dz @ dz, 1e-30)
                     x, res, tgo, reached, nrm = xn, rn_, tg, rc, np.linalg.norm(rn_)
                     mu = max(mu / 5.0, 1e-9)
                     improved = True
                     break
                 mu *= 8.0
             if not improved:
-                break
+                if fresh:
+                    break
+                J = None            # the kept Jacobian is stale: recompute it
+        self.J = J
         return x, res, tgo, reached, nrm
-
     def _coarse(self, body, t, y, frame, psi):
         """Grid over the pitch law for a starting point when there is no good previous solution."""
         best = None

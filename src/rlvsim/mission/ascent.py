@@ -56,7 +56,9 @@ def fly_stack(mission, vehicle, site, reserve_kg: float, rec: Recorder, events: 
     m0 = (booster.dry_mass_kg + booster.propellant_mass_kg + booster.residual_propellant_kg
           + m_upper + vehicle.fairing.mass_kg + mission.payload_kg)
     y = np.concatenate([r0, v0, [m0]])
-    m_meco = m0 - (booster.propellant_mass_kg - reserve_kg)
+    # MECO: on time when the profile gives one (the booster keeps what is left), else when the
+    # propellant above the recovery reserve is spent
+    m_meco = m0 - (booster.propellant_mass_kg - (0.0 if asc.meco_time_s else reserve_kg))
     az = asc.launch_azimuth_deg
     if az is None:
         az = launch_azimuth_deg(site.lat_deg, mission.target.inclination_deg)
@@ -126,8 +128,9 @@ def fly_stack(mission, vehicle, site, reserve_kg: float, rec: Recorder, events: 
         t, y = seg.t_s, seg.y
     rec.add(t, y, body, "separation")
     events.append(_event(rec, "separation", "stack"))
-    booster_mass = booster.dry_mass_kg + booster.residual_propellant_kg + reserve_kg
-    fairing_on = body.derived(t, y)[D.D_ALT] < vehicle.fairing.jettison_altitude_m
+    fairing_on = True                      # the fairing rides on the upper stage at separation
+    upper_stack = m_upper + mission.payload_kg + vehicle.fairing.mass_kg
+    booster_mass = float(y[6] - upper_stack)
     return StackResult(t_meco, y_meco, t, y.copy(), booster_mass, fairing_on, float(q_max),
                        float(t_q), az)
 
@@ -145,9 +148,13 @@ def fly_upper(mission, vehicle, stack: StackResult, rec: Recorder, events: list,
     body.set_aero(a.mach, a.cd, upper.reference_area_m2)
     fairing_on = stack.fairing_on
     m_burnout = upper.dry_mass_kg + upper.residual_propellant_kg + mission.payload_kg
+    rec.add(t, y, body, "coast")
+    if fairing_on and body.derived(t, y)[D.D_ALT] >= vehicle.fairing.jettison_altitude_m:
+        y[6] -= vehicle.fairing.mass_kg       # separated above the jettison altitude: drop it now
+        fairing_on = False
+        events.append(_event(rec, "fairing_jettison", "upper"))
     if fairing_on:
         m_burnout += vehicle.fairing.mass_kg
-    rec.add(t, y, body, "coast")
     # coast to ignition
     t_ses = t + asc.upper_ignition_delay_s
     if t_ses > t:
@@ -173,7 +180,8 @@ def fly_upper(mission, vehicle, stack: StackResult, rec: Recorder, events: list,
             u0, ud, tref = guid.update(body, t, y, azimuth_hint_deg=stack.azimuth_deg)
             t_update = t
             body.point_inertial(u0, ud, tref)
-        stop = [Event("seco", "energy", target.energy_J_kg, +1), Event("burnout", "mass", m_burnout, -1)]
+        stop = [Event("seco", "energy", target.energy_J_kg, +1), Event("burnout", "mass", m_burnout, -1),
+                Event("ground", "altitude", 0.0, -1)]
         if fairing_on:
             stop.append(Event("fairing", "altitude", vehicle.fairing.jettison_altitude_m, +1))
         seg = body.propagate(t, y, t + dt_s, stop, h_max_s=dt_s)
@@ -188,13 +196,13 @@ def fly_upper(mission, vehicle, stack: StackResult, rec: Recorder, events: list,
             fairing_on = False
             events.append(_event(rec, "fairing_jettison", "upper"))
             continue
-        if seg.event in ("seco", "burnout"):
+        if seg.event in ("seco", "burnout", "ground"):
             break
     body.engines_off()
     rec.add(t, y, body, "orbit")
     orbit = orbit_from_state(y[:3], y[3:6])
     prop_left = y[6] - m_burnout
-    if seg.event == "burnout" or orbit.perigee_alt_m() < 0.9 * tgt.perigee_km * 1e3:
+    if seg.event in ("burnout", "ground") or orbit.perigee_alt_m() < 0.9 * tgt.perigee_km * 1e3:
         outcome = "failed_to_orbit"
     events.append(_event(rec, "seco", "upper", propellant_remaining_kg=round(float(prop_left), 1)))
     info = {"propellant_remaining_kg": round(float(prop_left), 1),

@@ -42,7 +42,10 @@ def build_mission(vehicle, orbit_alt_km, inclination_deg, recovery="expendable",
                    payload_kg=payload_kg,
                    target=Target(perigee_km=orbit_alt_km, apogee_km=orbit_alt_km,
                                  inclination_deg=inclination_deg),
-                   ascent=ascent.model_copy(update={"launch_azimuth_deg": None}),
+                   # a flight's own throttle schedule (e.g. CRS-11's Block 3 thrust) is not the
+                   # vehicle's capability: payload runs fly full throttle
+                   ascent=ascent.model_copy(update={"launch_azimuth_deg": None, "throttle_schedule": [],
+                                                    "meco_time_s": None}),
                    recovery=Recovery(mode=recovery, landing_zone=zone))
 
 
@@ -99,6 +102,13 @@ def max_payload(vehicle, *, orbit_alt_km: float, inclination_deg: float, recover
     base = build_mission(v, orbit_alt_km, inclination_deg, recovery, site)
     from ..earth.sites import get_site
     s = get_site(base.launch_site)
+    notes = []
+    if abs(s.lat_deg) - 0.5 <= inclination_deg < abs(s.lat_deg) + 0.05:
+        # the conventional '28.5 deg' from a pad at 28.56 N: fly the due-east (minimum) inclination
+        notes.append(f"inclination {inclination_deg} deg is at or below the site latitude "
+                     f"{s.lat_deg:.2f} deg: flown due east (minimum inclination)")
+        inclination_deg = abs(s.lat_deg) + 0.05
+        base = build_mission(v, orbit_alt_km, inclination_deg, recovery, site)
     if inclination_deg < abs(s.lat_deg) - 1e-6 or inclination_deg > 180 - abs(s.lat_deg) + 1e-6:
         raise InputError(f"--inclination-deg = {inclination_deg}: not reachable by a direct ascent from "
                          f"{s.name} (latitude {s.lat_deg:.2f} deg): use {abs(s.lat_deg):.1f}..{180 - abs(s.lat_deg):.1f}")
@@ -111,27 +121,61 @@ def max_payload(vehicle, *, orbit_alt_km: float, inclination_deg: float, recover
                                     "ascent": base.ascent.model_copy(update={"pitch_kick_deg": kick})})
         return margin_kg(m, v)
 
-    guess = 0.02 * v.liftoff_mass_kg(0.0)
-    kick, _ = _golden_max(lambda k: with_(guess, k), 0.5, 8.0, 7)
-    # secant on the payload
-    p0, f0 = guess, with_(guess, kick)
-    p1 = max(p0 + f0 * 0.7, 0.0)
-    f1 = with_(p1, kick)
-    for _ in range(12):
-        if abs(f1 - f0) < 1e-9:
+    def secant(p_guess, kick):
+        """Largest payload with propellant left >= 0 for a fixed pitch kick: a bracketed
+        secant (Illinois) search that never trusts a payload whose flight failed."""
+        lo, f_lo = 0.0, with_(0.0, kick)
+        if f_lo < 0:
+            return 0.0, f_lo
+        hi, f_hi = p_guess, with_(p_guess, kick)
+        while f_hi >= 0:                         # expand until the payload is too heavy
+            lo, f_lo = hi, f_hi
+            hi = hi * 1.5 + 1000.0
+            f_hi = with_(hi, kick)
+        side = 0
+        for _ in range(30):
+            if hi - lo < tol_kg:
+                break
+            p = hi - f_hi * (hi - lo) / (f_hi - f_lo) if f_lo != f_hi else 0.5 * (lo + hi)
+            if not (lo < p < hi):
+                p = 0.5 * (lo + hi)
+            f = with_(p, kick)
+            if f >= 0:
+                lo, f_lo = p, f
+                if side == 1:
+                    f_hi *= 0.5
+                side = 1
+            else:
+                hi, f_hi = p, f
+                if side == -1:
+                    f_lo *= 0.5
+                side = -1
+        return lo, f_lo
+
+    # the best gravity-turn shape depends on the payload: coarse grid at a first guess, payload,
+    # then a local golden-section refinement of the kick at that payload and the payload again
+    # first guess from the ideal delta-v (vehicles.budget): ~9.3 km/s to a 200 km LEO including
+    # losses, plus the Hohmann-like extra to go higher (~0.55 m/s per km up to a few thousand km)
+    from ..vehicles.budget import payload_for_delta_v_kg
+    dv_need = 9300.0 + 0.55 * max(orbit_alt_km - 200.0, 0.0)
+    guess = max(payload_for_delta_v_kg(v, dv_need, None if recovery == "expendable" else recovery),
+                0.01 * v.liftoff_mass_kg(0.0))
+    grid = [0.75 + 0.5 * i for i in range(15)]
+    vals = [with_(guess, k) for k in grid]
+    kick = grid[int(max(range(len(grid)), key=lambda i: vals[i]))]
+    p1, f1 = secant(guess, kick)
+    for _ in range(3):
+        kick, _ = _golden_max(lambda k: with_(max(p1, 0.3 * guess), k), max(kick - 1.0, 0.2), kick + 1.0, 7)
+        p_prev = p1
+        p1, f1 = secant(max(p1, 0.3 * guess), kick)
+        if abs(p1 - p_prev) < max(0.01 * p1, tol_kg):
             break
-        p2 = p1 - f1 * (p1 - p0) / (f1 - f0)
-        p2 = max(p2, 0.0)
-        p0, f0 = p1, f1
-        p1, f1 = p2, with_(p2, kick)
-        if abs(p1 - p0) < tol_kg and f1 >= -tol_kg:
-            break
-    payload = p1 if f1 >= 0 else max(p1 + f1, 0.0)
-    if payload <= 0.0 and f1 < 0:
+    payload = p1
+    if f1 < 0:
         raise InputError(f"{v.name} cannot reach a {orbit_alt_km:g} km, {inclination_deg:g} deg orbit "
                          f"with recovery '{recovery}' even with no payload")
     from .simulate import recovery_reserve_kg
     return {"vehicle": v.name, "site": s.name, "recovery": recovery, "orbit_alt_km": orbit_alt_km,
             "inclination_deg": inclination_deg, "payload_kg": round(payload, 0),
             "booster_recovery_reserve_kg": round(recovery_reserve_kg(base, v), 0),
-            "pitch_kick_deg": round(kick, 3), "flights_simulated": flights}
+            "pitch_kick_deg": round(kick, 3), "flights_simulated": flights, "notes": notes}

@@ -13,8 +13,7 @@ from ..flight.recorder import Recorder
 from ..guidance.boostback import EntrySpec, make_zone, predict_impact, target_boostback
 from ..guidance.descent import steer
 from .ascent import _event, engine_args
-from .landing import (TOUCHDOWN_AIM_BELOW_M, LandingReport, apply_thrust, disturbance_enu,
-                      find_ignition, limits_for)
+from .landing import LandingReport, feasible_from, ignition_window, limits_for
 
 G0 = 9.80665
 
@@ -64,13 +63,23 @@ class BoosterFlight:
         return engine_args(self.stage, burn)
 
     def _landing_need_kg(self, m):
-        """Propellant a landing burn needs from ~terminal speed: 1-D estimate with 50% margin."""
+        """Propellant kept for the landing burn: the rocket equation for stopping from 350 m/s (a
+        booster's speed near the ground) with a 150 % margin for gravity loss over the burn, the
+        divert and the planner's own reserve (below)."""
         e = self.stage.engine
-        return 1.5 * m * (1 - math.exp(-350.0 / (e.isp_sl_s * G0)))
+        return 2.5 * m * (1 - math.exp(-350.0 / (e.isp_sl_s * G0)))
+
+    def _expected_ignition_alt(self, limits):
+        """1-D estimate of the landing-burn ignition height from terminal-like descent: speed
+        ~ the current speed capped at 350 m/s, a third of the drag helping."""
+        d = self.rec.last
+        v = min(d[11], 350.0)
+        decel = limits.thrust_max_N / self.y[6] - limits.g_m_s2 + 3.0
+        return float(np.clip(v * v / (2 * max(decel, 1.0)), 500.0, 8000.0))
 
     def _entry_spec(self, m_floor):
         return EntrySpec(self.plan.entry_start_altitude_m, self.plan.entry_target_speed_m_s,
-                         self._engines("entry"), m_floor)
+                         self._engines("entry"), m_floor, self.m_dry + self._landing_need_kg(self.m_dry))
 
     # ------------------------------------------------------------------------------ phases
     def run(self):
@@ -90,13 +99,18 @@ class BoosterFlight:
         plan = self.plan
         if plan.boostback == "none":
             return
-        m_floor = self.m_dry + self._landing_need_kg(self.m_dry * 1.1)
+        m_floor = self.m_dry + self._landing_need_kg(self.m_dry)
         # entry propellant as the predictor will fly it is part of the prediction; keep it too
         n, fv, ae, isp = self._engines("entry")
         entry_need = 0.3 * (self.y[6] - m_floor)
         m_min = m_floor + entry_need
+        n_l, fv_l, ae_l, _ = self._engines("landing")
+        m_land = self.m_dry + self._landing_need_kg(self.m_dry)
+        decel = n_l * (fv_l - 101325.0 * ae_l) * plan.landing_throttle_plan / m_land - 9.81
+        h_ign = float(np.clip(300.0 ** 2 / (2 * max(decel + 3.0, 1.0)), 500.0, 8000.0))
         sol = target_boostback(self.body.clone(), self.t, self.y, self.zone, self._engines("boostback"),
-                               plan.boostback_elevation_deg, self._entry_spec(m_floor), m_min, self.earth)
+                               plan.boostback_elevation_deg, self._entry_spec(m_floor), m_min, self.earth,
+                               ignition_alt_m=h_ign, decel_m_s2=decel)
         self.burns["boostback"] = sol
         if sol.duration_s <= 0.0:
             return
@@ -174,20 +188,26 @@ class BoosterFlight:
         # entry burn
         v_target, q_pred, h_pred = self._entry_target_speed()
         n, fv, ae, isp = self._engines("entry")
-        m_floor = self.m_dry + self._landing_need_kg(self.m_dry * 1.1)
-        self.body.set_engines(n, fv, ae, isp, 1.0, mass_min_kg=m_floor - 1.0)
+        m_keep = self.m_dry + self._landing_need_kg(self.m_dry)     # what the landing burn keeps
+        self.body.set_engines(n, fv, ae, isp, 1.0, mass_min_kg=m_keep - 1.0)
         self.body.point_retrograde()
         self.phase = "entry_burn"
         self.rec.add(self.t, self.y, self.body, "entry_burn")
         self._ev("entry_start", engines=n)
-        while True:
-            ev = self._step(self.t + 1.0, [Event("entry_end", "speed", v_target, -1),
-                                            Event("burnout", "mass", m_floor, -1),
-                                            Event("ground", "altitude", self.zone.alt_m, -1)])
-            if ev in ("entry_end", "burnout"):
+        # burn to the target speed; then, if more propellant is left than the landing burn needs
+        # (with its margin), keep burning it off: a lighter booster falls slower and lands on one
+        # engine.  Never below 150 m/s, where 'retrograde' stops being a direction.
+        stops = [Event("entry_end", "speed", v_target, -1), Event("burnout", "mass", m_keep, -1)]
+        for _ in range(2):
+            while True:
+                ev = self._step(self.t + 1.0, stops + [Event("ground", "altitude", self.zone.alt_m, -1)])
+                if ev == "ground":
+                    return self._touchdown(no_burn=True, cause="hit the ground during the entry burn")
+                if ev is not None:
+                    break
+            if ev != "entry_end" or self.y[6] <= m_keep + 50.0:
                 break
-            if ev == "ground":
-                return self._touchdown(no_burn=True, cause="hit the ground during the entry burn")
+            stops = [Event("entry_end", "speed", 150.0, -1), Event("surplus_spent", "mass", m_keep, -1)]
         self.body.engines_off()
         self._ev("entry_end", target_speed_m_s=round(v_target, 1), predicted_max_q_Pa=round(q_pred, 0),
                  predicted_heating_proxy=round(h_pred, 0))
@@ -197,93 +217,67 @@ class BoosterFlight:
         plan = self.plan
         st = self.stage
         n_land, fv, ae, isp = self._engines("landing")
-        limits = limits_for(st, n_land, self.zone.alt_m, self.m_dry, plan.landing_throttle_plan,
+        # the planner may not plan to touch down with less than 10 % of the kept landing propellant
+        m_plan_dry = self.m_dry + 0.1 * self._landing_need_kg(self.m_dry)
+        limits = limits_for(st, n_land, self.zone.alt_m, m_plan_dry, plan.landing_throttle_plan,
                             plan.landing_pointing_max_deg, plan.landing_glide_slope_deg, self.g)
+        # light the engine while a plan at 10 % less thrust than the tracking planner's still lands:
+        # that margin absorbs what the planner's drag and the zero-order hold get wrong
+        from dataclasses import replace
+        limits_ign = replace(limits, thrust_max_N=limits.thrust_max_N * (plan.landing_throttle_plan - 0.1)
+                             / plan.landing_throttle_plan)
         self.phase = "aero_descent"
         dt_check = 1.0 / plan.landing_replan_hz
         ground = Event("ground", "altitude", self.zone.alt_m, -1)
-        t_ign = None
         next_steer = self.t
-        while t_ign is None:
+        armed = False          # the ignition is near: check with the planner every step
+        next_window = self.t
+        warm = None
+        while True:
             alt = self.rec.last[8] - self.zone.alt_m
             if plan.aero_steering and self.t >= next_steer and alt > 1500.0:
-                alpha, d, _ = steer(self.body, self.t, self.y, self.zone, self.max_aoa)
+                h_ign = self._expected_ignition_alt(limits)
+                alpha, d, _ = steer(self.body, self.t, self.y, self.zone, self.max_aoa, ignition_alt_m=h_ign,
+                                    decel_m_s2=limits.thrust_max_N / self.y[6] - limits.g_m_s2)
                 self.body.set_lift(alpha, d)
                 next_steer = self.t + (1.0 if alt > 10_000 else 0.5)
             dt = 2.0 if alt > 20_000 else dt_check
-            if alt < 15_000:
-                t_ign, _ = find_ignition(self.body, self.t, self.y, self.zone, limits, self.g,
-                                         plan.landing_nodes, dt)
-                if t_ign is not None and t_ign > self.t + dt:
-                    t_ign = None
-            if t_ign is None:
-                if self._step(self.t + dt, [ground]) == "ground":
-                    return self._touchdown(no_burn=True, cause="no feasible landing-burn ignition found")
-        if t_ign > self.t:
-            if self._step(t_ign, [ground]) == "ground":
-                return self._touchdown(no_burn=True, cause="hit the ground before landing-burn ignition")
+            if not armed and alt < 40_000.0 and self.t >= next_window:
+                t_win = ignition_window(self.body, self.t, self.y, self.zone, limits, self.g)
+                if t_win is None:
+                    next_window = self.t + 2.0
+                elif t_win - self.t < 3.0:
+                    armed = True
+                else:
+                    next_window = max(self.t, t_win - 5.0)
+            if armed:
+                # would a burn that starts one step later still land?  if not, light now
+                probe = self.body.clone()
+                seg = probe.propagate(self.t, self.y, self.t + dt, [ground])
+                nxt = None if seg.event == "ground" else feasible_from(
+                    probe, seg.t_s, seg.y, self.zone, limits_ign, self.g, plan.landing_nodes, warm,
+                    self.aero, self.stage.reference_area_m2)
+                if nxt is None and warm is not None:
+                    break              # feasible now, not one step later: the latest ignition is now
+                warm = nxt
+            if self._step(self.t + dt, [ground]) == "ground":
+                return self._touchdown(no_burn=True, cause="no feasible landing-burn ignition found")
         self.body.set_lift(0.0, (0, 0, 1))
         return self._landing_burn(limits, n_land, fv, ae, isp)
 
     def _landing_burn(self, limits, n, fv, ae, isp):
-        from ..guidance.landing import solve_landing
-        plan = self.plan
-        st = self.stage
+        from .landing import LandingBurn
         rep = self.landing
         rep.ignition_time_s = self.t
         rep.ignition_altitude_m = float(self.rec.last[8] - self.zone.alt_m)
         self.body.set_engines(n, fv, ae, isp, 1.0, mass_min_kg=self.m_dry)
         self.phase = "landing_burn"
         self._ev("landing_start", engines=n)
-        dt = 1.0 / plan.landing_replan_hz
-        ground = Event("ground", "altitude", self.zone.alt_m, -1)
-        burnout = Event("burnout", "mass", self.m_dry + 1.0, -1)
-        good = None           # (t0, plan) last good plan
-        t_end_plan = None
-        while True:
-            r, v = self.zone.to_enu(self.t, self.y)
-            r = r + np.array([0.0, 0.0, TOUCHDOWN_AIM_BELOW_M])
-            remaining = (t_end_plan - self.t) if t_end_plan is not None else 1e9
-            if remaining > 2 * dt:
-                dist = disturbance_enu(self.body, self.t, self.y, self.zone, self.g)
-                tf_guess = remaining - 0.0 if good is not None else None
-                p = solve_landing(r, v, self.y[6], limits, n_nodes=plan.landing_nodes,
-                                  tf_s=None, accel_disturbance_enu=dist,
-                                  warm_start=tf_guess)
-                rep.replans += 1
-                if p.status == "optimal":
-                    good = (self.t, p)
-                    t_end_plan = self.t + p.tf_s
-                else:
-                    rep.fallbacks += 1
-                    rep.fallback_log.append((round(self.t, 3), p.status, p.message))
-                    if p.status == "min_error":
-                        good = (self.t, p)
-                        t_end_plan = self.t + p.tf_s
-                if len(rep.plans) < 400:
-                    rep.plans.append((self.t, good[1] if good else p))
-            if good is None:
-                thrust = np.array([0.0, 0.0, limits.thrust_max_N / plan.landing_throttle_plan])
-            else:
-                t0, p = good
-                k = int(np.searchsorted(p.t_s, self.t - t0, side="right") - 1)
-                k = min(max(k, 0), len(p.thrust_enu_N) - 1)
-                thrust = p.thrust_enu_N[k]
-            _, p_amb, _, _ = us76(max(self.rec.last[8], -1000.0))
-            apply_thrust(self.body, st, n, thrust, self.t, self.zone, p_amb)
-            rep.last_thrust_enu = thrust
-            t_next = self.t + dt
-            if t_end_plan is not None and self.t >= t_end_plan - 1e-9:
-                t_next = self.t + 0.05
-            ev = self._step(t_next, [ground, burnout], h_max=dt)
-            if ev == "ground":
-                rep.duration_s = self.t - rep.ignition_time_s
-                self.body.engines_off()
-                return self._touchdown(no_burn=False)
-            if ev == "burnout":
-                self.info.setdefault("notes", []).append("landing burn ran out of propellant")
-            if self.t - rep.ignition_time_s > 300:
-                return self._touchdown(no_burn=False, cause="landing burn did not reach the ground in 300 s")
+        burn = LandingBurn(self, limits, n)
+        cause = burn.fly()
+        rep.duration_s = self.t - rep.ignition_time_s
+        self.body.engines_off()
+        return self._touchdown(no_burn=False, cause=cause)
 
     # ------------------------------------------------------------------------------ outcome
     def _touchdown(self, no_burn: bool, cause: str = ""):
