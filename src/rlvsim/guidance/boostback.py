@@ -123,10 +123,11 @@ def burn_direction(t, y, azimuth_deg, elevation_deg, earth) -> np.ndarray:
 
 
 def target_boostback(body: Body, t0, y0, zone: ZoneFrame, engines, elevation_deg, entry: EntrySpec,
-                     mass_min_kg: float, earth, tol_m=30.0, max_iter=25, ignition_alt_m: float = 2000.0,
-                     decel_m_s2: float = 15.0) -> BoostbackSolution:
-    """Azimuth and duration of the boostback burn that put the predicted landing point (coast and
-    entry burn to the landing-burn ignition height, then a uniform stop) on the zone."""
+                     mass_min_kg: float, earth, tol_m=30.0, max_iter=25, landing=None,
+                     handover_height_m: float = 15_000.0) -> BoostbackSolution:
+    """Azimuth and duration of the boostback burn that put the predicted landing point on the zone:
+    coast and entry burn down to ``handover_height_m``, then (with a LandingBurnModel) the
+    descent-and-landing predictor of guidance.descent; without one, the ballistic impact."""
     n, fv, ae, isp = engines
     mdot = n * fv / (isp * 9.80665)
     tau_max = max((y0[6] - mass_min_kg) / mdot, 0.0)
@@ -142,10 +143,11 @@ def target_boostback(body: Body, t0, y0, zone: ZoneFrame, engines, elevation_deg
             b.point_inertial(burn_direction(t0, y0, az, elevation_deg, earth))
             seg = b.propagate(t0, y0, t0 + tau, [Event("ground", "altitude", zone.alt_m, -1)], h_max_s=5.0)
             t, y = seg.t_s, seg.y
-        ti, yi, _ = predict_impact(b, t, y, zone, entry, stop_height_m=ignition_alt_m)
-        r, v = zone.to_enu(ti, yi)
-        # where a uniform deceleration to rest from the ignition state ends (see guidance.descent)
-        return r[:2] + v[:2] * 0.5 * float(np.linalg.norm(v)) / max(decel_m_s2, 1.0)
+        ti, yi, _ = predict_impact(b, t, y, zone, entry, stop_height_m=handover_height_m)
+        if landing is None:
+            return zone.to_enu(ti, yi)[0][:2]
+        from .descent import landing_point
+        return landing_point(b, ti, yi, zone, landing)[0]
 
     m0 = miss(0.0, 0.0)
     if np.linalg.norm(m0) < tol_m:

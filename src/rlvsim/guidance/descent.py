@@ -1,40 +1,79 @@
-"""Aerodynamic-descent steering with grid fins (3-DOF): choose the angle of attack and the lift
-direction that move the predicted landing point onto the landing zone.
+"""Aerodynamic-descent steering with grid fins (3-DOF), and the landing-point predictor that the
+boostback targeting shares with it.
 
-The predicted landing point is where the vehicle would stop if it flew unlifted (with drag) down
-to the expected landing-burn ignition height and then decelerated uniformly to rest during the
-burn: ignition position + horizontal velocity x burn time / 2.  Aiming the plain ballistic impact
-at the pad would leave the landing burn a divert of that whole drift, often more than its
-pointing limit allows.  Each call predicts that point without lift and with a trial angle of
-attack whose lift points toward the zone (zone ENU, horizontal); the miss is taken as linear in
-the angle of attack, which gives the angle that nulls it, clipped to the fins' bound.  The lift
-direction is projected normal to the airflow inside the dynamics.
+The predicted landing point is where the booster would come to rest if it coasted (with drag and
+the current lift) until a 1-D stopping gate says it must light, then burned retrograde at the
+planned landing thrust until it stopped: the same dynamics the simulator flies, so the drift
+during a long low-thrust landing burn is part of the prediction.  Aiming a plain ballistic impact
+at the pad instead leaves the landing burn a divert of that whole drift.
+
+Steering: the landing point is predicted without lift and with a trial angle of attack whose lift
+points toward the zone (zone ENU, horizontal); the miss is taken as linear in the angle, which
+gives the angle that nulls it, clipped to the fins' bound.  The lift direction is projected
+normal to the airflow inside the dynamics.
 """
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import numpy as np
 
+from ..flight import dynamics as D
 from ..flight.propagator import Body, Event
 from .boostback import ZoneFrame
 
-
-def landing_point(body: Body, t, y, zone: ZoneFrame, ignition_alt_m: float, decel_m_s2: float):
-    """Predicted stop point (zone ENU, horizontal) for a coast to ``ignition_alt_m`` above the zone
-    followed by a uniform deceleration ``decel_m_s2`` to rest."""
-    seg = body.propagate(t, y, t + 3000.0, [Event("ign", "altitude", zone.alt_m + ignition_alt_m, -1)],
-                         h_max_s=20.0)
-    r, v = zone.to_enu(seg.t_s, seg.y)
-    t_burn = float(np.linalg.norm(v)) / max(decel_m_s2, 1.0)
-    return r[:2] + v[:2] * 0.5 * t_burn
+G0 = 9.80665
 
 
-def steer(body: Body, t, y, zone: ZoneFrame, max_aoa_rad: float, ignition_alt_m: float = 2000.0,
-          decel_m_s2: float = 15.0, trial_frac: float = 0.5):
+@dataclass(frozen=True)
+class LandingBurnModel:
+    """The landing burn as the predictor flies it."""
+    engines: tuple          # (n, thrust_vac_N, exit_area_m2, isp_vac_s)
+    throttle: float         # planning share of full thrust
+    mass_min_kg: float
+
+    def decel_gate_m_s2(self, mass_kg, drag_m_s2):
+        n, fv, ae, _ = self.engines
+        thrust = n * (self.throttle * fv - 101325.0 * ae)
+        return thrust / mass_kg - G0 + drag_m_s2 / 3.0
+
+
+def landing_point(body: Body, t, y, zone: ZoneFrame, model: LandingBurnModel, step_s: float = 0.5,
+                  max_s: float = 1500.0):
+    """Predicted rest point (zone ENU, horizontal m) and the predicted ignition time."""
+    b = body.clone()
+    b.engines_off()
+    ground = Event("ground", "altitude", zone.alt_m, -1)
+    t_end = t + max_s
+    t_ign = None
+    while t < t_end:
+        d = b.derived(t, y)
+        h = d[D.D_ALT] - zone.alt_m
+        v = d[D.D_VREL]
+        if d[D.D_VUP] < 0 and h <= v * v / (2.0 * max(model.decel_gate_m_s2(y[6], d[D.D_ACCEL]), 0.1)):
+            t_ign = t
+            break
+        seg = b.propagate(t, y, t + step_s, [ground])
+        t, y = seg.t_s, seg.y
+        if seg.event == "ground":
+            return zone.to_enu(t, y)[0][:2], None
+    if t_ign is None:
+        return zone.to_enu(t, y)[0][:2], None
+    n, fv, ae, isp = model.engines
+    b.set_lift(0.0, (0.0, 0.0, 1.0))
+    b.set_engines(n, fv, ae, isp, model.throttle, mass_min_kg=model.mass_min_kg)
+    b.point_retrograde()
+    seg = b.propagate(t, y, t + 600.0, [Event("stop", "speed", 5.0, -1), ground,
+                                        Event("out", "mass", model.mass_min_kg + 1.0, -1)], h_max_s=2.0)
+    return zone.to_enu(seg.t_s, seg.y)[0][:2], t_ign
+
+
+def steer(body: Body, t, y, zone: ZoneFrame, max_aoa_rad: float, model: LandingBurnModel,
+          trial_frac: float = 0.5):
     """Returns (alpha_rad, lift_direction_eci, predicted_miss_m)."""
     scratch = body.clone()
-    scratch.engines_off()
     scratch.set_lift(0.0, (0.0, 0.0, 1.0))
-    m0 = landing_point(scratch, t, y, zone, ignition_alt_m, decel_m_s2)
+    m0, _ = landing_point(scratch, t, y, zone, model)
     dist = float(np.linalg.norm(m0))
     if dist < 1.0 or max_aoa_rad <= 0.0:
         return 0.0, np.array([0.0, 0.0, 1.0]), dist
@@ -42,9 +81,8 @@ def steer(body: Body, t, y, zone: ZoneFrame, max_aoa_rad: float, ignition_alt_m:
     d_eci = zone.enu_to_eci_dir(t, d_enu)
     a_try = trial_frac * max_aoa_rad
     scratch = body.clone()
-    scratch.engines_off()
     scratch.set_lift(a_try, d_eci)
-    m1 = landing_point(scratch, t, y, zone, ignition_alt_m, decel_m_s2)
+    m1, _ = landing_point(scratch, t, y, zone, model)
     gain = float((m1 - m0) @ d_enu[:2]) / a_try   # metres moved toward the zone per radian
     if gain <= 1e-6:
         return 0.0, d_eci, dist

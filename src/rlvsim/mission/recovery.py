@@ -63,19 +63,21 @@ class BoosterFlight:
         return engine_args(self.stage, burn)
 
     def _landing_need_kg(self, m):
-        """Propellant kept for the landing burn: the rocket equation for stopping from 350 m/s (a
-        booster's speed near the ground) with a 150 % margin for gravity loss over the burn, the
-        divert and the planner's own reserve (below)."""
+        """Propellant kept for the landing burn of a booster of final mass ``m``: stopping from
+        ~300 m/s (near-ground speed of a booster) against gravity takes a thrust delta-v of
+        v T/(T - W) (the gravity loss of a vertical stop), through the rocket equation, +30 %."""
+        n, fv, ae, isp = self._engines("landing")
         e = self.stage.engine
-        return 2.5 * m * (1 - math.exp(-350.0 / (e.isp_sl_s * G0)))
+        thrust = n * (fv - 101325.0 * ae)
+        a_t = thrust / m
+        dv = 300.0 * a_t / max(a_t - G0, 0.5)
+        c = e.isp_sl_s * G0
+        return 1.3 * m * (math.exp(dv / c) - 1.0)
 
-    def _expected_ignition_alt(self, limits):
-        """1-D estimate of the landing-burn ignition height from terminal-like descent: speed
-        ~ the current speed capped at 350 m/s, a third of the drag helping."""
-        d = self.rec.last
-        v = min(d[11], 350.0)
-        decel = limits.thrust_max_N / self.y[6] - limits.g_m_s2 + 3.0
-        return float(np.clip(v * v / (2 * max(decel, 1.0)), 500.0, 8000.0))
+    @property
+    def landing_model(self):
+        from ..guidance.descent import LandingBurnModel
+        return LandingBurnModel(self._engines("landing"), self.plan.landing_throttle_plan - 0.1, self.m_dry)
 
     def _entry_spec(self, m_floor):
         return EntrySpec(self.plan.entry_start_altitude_m, self.plan.entry_target_speed_m_s,
@@ -104,13 +106,9 @@ class BoosterFlight:
         n, fv, ae, isp = self._engines("entry")
         entry_need = 0.3 * (self.y[6] - m_floor)
         m_min = m_floor + entry_need
-        n_l, fv_l, ae_l, _ = self._engines("landing")
-        m_land = self.m_dry + self._landing_need_kg(self.m_dry)
-        decel = n_l * (fv_l - 101325.0 * ae_l) * plan.landing_throttle_plan / m_land - 9.81
-        h_ign = float(np.clip(300.0 ** 2 / (2 * max(decel + 3.0, 1.0)), 500.0, 8000.0))
         sol = target_boostback(self.body.clone(), self.t, self.y, self.zone, self._engines("boostback"),
                                plan.boostback_elevation_deg, self._entry_spec(m_floor), m_min, self.earth,
-                               ignition_alt_m=h_ign, decel_m_s2=decel)
+                               landing=self.landing_model)
         self.burns["boostback"] = sol
         if sol.duration_s <= 0.0:
             return
@@ -236,9 +234,7 @@ class BoosterFlight:
         while True:
             alt = self.rec.last[8] - self.zone.alt_m
             if plan.aero_steering and self.t >= next_steer and alt > 1500.0:
-                h_ign = self._expected_ignition_alt(limits)
-                alpha, d, _ = steer(self.body, self.t, self.y, self.zone, self.max_aoa, ignition_alt_m=h_ign,
-                                    decel_m_s2=limits.thrust_max_N / self.y[6] - limits.g_m_s2)
+                alpha, d, _ = steer(self.body, self.t, self.y, self.zone, self.max_aoa, self.landing_model)
                 self.body.set_lift(alpha, d)
                 next_steer = self.t + (1.0 if alt > 10_000 else 0.5)
             dt = 2.0 if alt > 20_000 else dt_check

@@ -1,0 +1,297 @@
+"""Free-final-time search, minimum-landing-error fallback, ignition search: the public entry points.
+
+Frame ENU (x East, y North, z Up, origin at the landing target).  Pure functions of
+(state, vehicle limits) -> plan; nothing here knows the simulator.  No input makes them raise:
+bad numbers give a plan with status 'infeasible' or 'error' and a message.
+"""
+from __future__ import annotations
+
+import math
+import time
+
+import numpy as np
+
+from .problem import (FixedResult, LandingLimits, LandingPlan, Scaled, check_inputs, failed,
+                      make_plan, scale)
+
+GOLD = 0.5 * (math.sqrt(5.0) - 1.0)
+METHODS = ("realtime", "cvxpy", "cvxpy_fresh")
+TF_RTOL = 1e-3        # relative tolerance of the final-time search
+ERR_TOL = 1e-5        # scaled landing error below which the target counts as reached
+N_GRID = 10           # cold-start grid on tf
+
+
+def _solver(method: str):
+    if method == "realtime":
+        from .realtime import solve_fixed
+        return solve_fixed
+    from . import lcvx_cvxpy
+    return lcvx_cvxpy.solve_cached if method == "cvxpy" else lcvx_cvxpy.solve_fresh
+
+
+class _Evaluator:
+    """Memoised fixed-tf solves of one kind; value = objective or +inf when not solved."""
+
+    def __init__(self, fixed, sp: Scaled, kind: str):
+        self.fixed, self.sp, self.kind = fixed, sp, kind
+        self.memo: dict[float, FixedResult] = {}
+        self.iterations = 0
+
+    def result(self, tf: float) -> FixedResult:
+        if tf not in self.memo:
+            res = self.fixed(self.sp, tf, self.kind)
+            self.iterations += res.iterations
+            self.memo[tf] = res
+        return self.memo[tf]
+
+    def __call__(self, tf: float) -> float:
+        res = self.result(tf)
+        return res.objective if res.status == "optimal" else math.inf
+
+    def best(self):
+        """(tf, value) of the best evaluation so far."""
+        if not self.memo:
+            return math.nan, math.inf
+        tf = min(self.memo, key=self)
+        return tf, self(tf)
+
+
+def _golden(f, a: float, b: float, tb: float, tol: float, max_iter: int = 60) -> float:
+    """Minimise f on [a, b] by golden section; tb is a point with finite f (kept as a fallback)."""
+    c, d = b - GOLD * (b - a), a + GOLD * (b - a)
+    for _ in range(max_iter):
+        if b - a <= tol:
+            break
+        fc, fd = f(c), f(d)
+        if math.isinf(fc) and math.isinf(fd):
+            if tb < c:
+                b = c
+            elif tb > d:
+                a = d
+            else:
+                a, b = c, d
+            c, d = b - GOLD * (b - a), a + GOLD * (b - a)
+        elif fc <= fd:
+            b, d = d, c
+            c = b - GOLD * (b - a)
+        else:
+            a, c = c, d
+            d = a + GOLD * (b - a)
+    return min((c, d, tb), key=f)
+
+
+def tf_bounds(sp: Scaled):
+    """Scaled (lower, upper) bounds on the final time of any feasible landing."""
+    umax = sp.rho2 / math.exp(sp.zdry) + 1.0 + float(np.abs(sp.dist).max())
+    lo = max(float(np.linalg.norm(sp.v0)) / umax, 1e-3)
+    vz = float(np.linalg.norm(sp.v0))
+    cap = 4.0 * (vz + math.sqrt(vz * vz + 2.0 * max(sp.r0[2], 0.0)) + 1.0)
+    hi = cap
+    if sp.rho1 > 0.0:
+        hi = min(hi, (1.0 - math.exp(sp.zdry)) / (sp.alpha * sp.rho1))
+    return lo, max(hi, lo * 1.0001)
+
+
+def _bracket_search(f, tf0: float, lo: float, hi: float, tol_rel: float) -> float | None:
+    """Local search from a guess tf0 (warm start): expand a bracket, then golden section."""
+    f0 = f(tf0)
+    if math.isinf(f0):
+        return None
+    step = 0.02 * tf0
+    left, right = max(lo, tf0 - step), min(hi, tf0 + step)
+    fl, fr = f(left), f(right)
+    centre = tf0
+    for _ in range(12):
+        if fl >= f(centre) <= fr:
+            break
+        step *= 2.0
+        if fl < fr:
+            right, centre = centre, left
+            left = max(lo, centre - step)
+            fl = f(left)
+        else:
+            left, centre = centre, right
+            right = min(hi, centre + step)
+            fr = f(right)
+        if left <= lo or right >= hi:
+            break
+    return _golden(f, left, right, centre, tol_rel * centre)
+
+
+def _grid_search(f, lo: float, hi: float, tol_rel: float) -> float | None:
+    """Cold search: coarse grid on [lo, hi], then golden section around the best grid point."""
+    grid = lo + (hi - lo) * (np.arange(N_GRID) + 0.5) / N_GRID
+    vals = [f(t) for t in grid]
+    i = int(np.argmin(vals))
+    if math.isinf(vals[i]):
+        return None
+    a = grid[i - 1] if i > 0 else lo
+    b = grid[i + 1] if i < N_GRID - 1 else hi
+    return _golden(f, a, b, grid[i], tol_rel * grid[i])
+
+
+def _plan(sp, tf, res: FixedResult, status, t0, iters, message="") -> LandingPlan:
+    return make_plan(sp, tf, res.r, res.v, res.z, res.u, status, solve_time_s=time.perf_counter() - t0,
+                     iterations=iters, message=message or res.message)
+
+
+def _min_error(fixed, sp: Scaled, tfs: list, t0: float, iters: int, fuel_eval=None) -> LandingPlan:
+    """Blackmore et al. (2010): minimise the landing error over tf, then fuel for that error."""
+    err = _Evaluator(fixed, sp, "min_error")
+    if len(tfs) == 1:
+        tf = tfs[0]
+    else:
+        tf = _grid_search(err, tfs[0], tfs[1], TF_RTOL)
+    iters += err.iterations
+    if tf is None or math.isinf(err(tf)):
+        return failed("infeasible", "no final time gives a trajectory that stops at ground level "
+                      "within the thrust, mass, pointing and glide-slope limits (too fast, too low or "
+                      "too heavy)", solve_time_s=time.perf_counter() - t0, iterations=iters)
+    d = err(tf)
+    if d <= ERR_TOL and fuel_eval is not None and len(tfs) == 2:
+        fb = _bracket_search(fuel_eval, tf, tfs[0], tfs[1], TF_RTOL)
+        iters += fuel_eval.iterations
+        if fb is not None:
+            return _plan(sp, fb, fuel_eval.result(fb), "optimal", t0, iters)
+    res = fixed(sp, tf, "fuel_disk", d * (1.0 + 1e-4) + 1e-7)
+    iters += res.iterations + err.iterations
+    if res.status != "optimal":
+        res = err.result(tf)
+    plan = _plan(sp, tf, res, "min_error", t0, iters,
+                 f"target out of reach: minimum landing error {d * sp.L_m:.3f} m")
+    return plan
+
+
+def solve_landing(r_enu_m, v_enu_m_s, mass_kg, limits: LandingLimits, *, n_nodes: int = 50,
+                  tf_s: float | None = None, accel_disturbance_enu=None, method: str = "realtime",
+                  warm_start=None, min_error_fallback: bool = True) -> LandingPlan:
+    """Fuel-optimal landing burn from the current ENU state (lossless convexification).
+
+    tf_s=None searches the final time (golden section on the fuel of fixed-tf solves); warm_start
+    starts that search locally: a float guess of the time of flight left (s), or the previous
+    LandingPlan (the current state is matched to its nearest node and the time left from there is
+    the guess).  accel_disturbance_enu: known non-gravity acceleration (e.g.
+    drag), a 3-vector or (n_nodes, 3), in m/s^2, ENU.  If the target cannot be reached the plan is
+    the minimum-landing-error plan (status 'min_error').  Never raises.
+    """
+    t0 = time.perf_counter()
+    try:
+        return _solve_landing(r_enu_m, v_enu_m_s, mass_kg, limits, n_nodes, tf_s,
+                              accel_disturbance_enu, method, warm_start, t0, min_error_fallback)
+    except Exception as exc:  # noqa: BLE001 - the contract is: never raise, say why
+        return failed("error", f"{type(exc).__name__}: {exc}", solve_time_s=time.perf_counter() - t0)
+
+
+def _solve_landing(r, v, m, limits, n_nodes, tf_s, dist, method, warm_start, t0,
+                   min_error_fallback=True) -> LandingPlan:
+    if method not in METHODS:
+        return failed("error", f"method = {method!r}: must be one of {METHODS}")
+    bad, arrs = check_inputs(r, v, m, limits, n_nodes, dist)
+    if bad:
+        return failed(bad[0], bad[1], solve_time_s=time.perf_counter() - t0)
+    r, v, m, n_nodes, dist = arrs
+    sp = scale(r, v, m, limits, n_nodes, dist)
+    fixed = _solver(method)
+    fuel = _Evaluator(fixed, sp, "fuel")
+    if tf_s is not None:
+        try:
+            tf = float(tf_s) / sp.T_s
+        except (TypeError, ValueError):
+            return failed("error", f"tf_s = {tf_s!r}: must be a number or None")
+        if not (math.isfinite(tf) and tf > 0.0):
+            return failed("error", f"tf_s = {tf_s!r}: must be finite and > 0")
+        if not math.isinf(fuel(tf)):
+            return _plan(sp, tf, fuel.result(tf), "optimal", t0, fuel.iterations)
+        if not min_error_fallback:
+            return failed("infeasible", "no soft landing at this final time",
+                          solve_time_s=time.perf_counter() - t0)
+        return _min_error(fixed, sp, [tf], t0, fuel.iterations)
+    lo, hi = tf_bounds(sp)
+    tf = None
+    guess = _guess(warm_start, sp)
+    if guess is not None and lo < guess < hi:
+        tf = _bracket_search(fuel, guess, lo, hi, TF_RTOL)
+    if tf is None:
+        tf = _grid_search(fuel, lo, hi, TF_RTOL)
+    if tf is not None:
+        return _plan(sp, tf, fuel.result(tf), "optimal", t0, fuel.iterations)
+    if not min_error_fallback:
+        return failed("infeasible", "no final time gives a soft landing at the target",
+                      solve_time_s=time.perf_counter() - t0)
+    return _min_error(fixed, sp, [lo, hi], t0, fuel.iterations, fuel)
+
+
+def _guess(warm_start, sp: Scaled):
+    """Scaled final-time guess from a float (s) or a previous plan (time left from the matched node)."""
+    if warm_start is None:
+        return None
+    if isinstance(warm_start, LandingPlan):
+        if not warm_start.ok or len(warm_start.t_s) == 0:
+            return None
+        V = sp.L_m / sp.T_s                    # match the current state to the plan's nodes
+        miss = (np.linalg.norm(warm_start.r_enu_m - sp.r0 * sp.L_m, axis=1) / sp.L_m
+                + np.linalg.norm(warm_start.v_enu_m_s - sp.v0 * V, axis=1) / V)
+        k = int(np.argmin(miss))
+        val = warm_start.tf_s - warm_start.t_s[k]
+    else:
+        val = warm_start
+    try:
+        val = float(val) / sp.T_s
+    except (TypeError, ValueError):
+        return None
+    return val if math.isfinite(val) and val > 0.0 else None
+
+
+def coast(r_enu_m, v_enu_m_s, t_s: float, g_m_s2: float, accel_disturbance_enu=None):
+    """Ballistic ENU state after t_s of coasting: constant gravity -g z plus a constant disturbance."""
+    a = np.array([0.0, 0.0, -g_m_s2])
+    if accel_disturbance_enu is not None:
+        a = a + np.asarray(accel_disturbance_enu, dtype=float).reshape(3)
+    r = np.asarray(r_enu_m, dtype=float) + np.asarray(v_enu_m_s, dtype=float) * t_s + 0.5 * a * t_s ** 2
+    return r, np.asarray(v_enu_m_s, dtype=float) + a * t_s
+
+
+def ignition_search(r_enu_m, v_enu_m_s, mass_kg, limits: LandingLimits, *, n_nodes: int = 50,
+                    accel_disturbance_enu=None, method: str = "realtime", tol_s: float = 0.01,
+                    t_max_s: float | None = None):
+    """Latest ignition time (s from now) of a coasting vehicle from which a soft landing exists.
+
+    Bisection on the coast time; the coast is ballistic (constant gravity and constant
+    disturbance).  Returns (t_ignition_s, plan) with the fuel-optimal plan from that ignition
+    (plan times count from ignition), or (nan, plan) when even igniting now cannot land on target.
+    """
+    t0 = time.perf_counter()
+    try:
+        plan = solve_landing(r_enu_m, v_enu_m_s, mass_kg, limits, n_nodes=n_nodes,
+                             accel_disturbance_enu=accel_disturbance_enu, method=method)
+        if plan.status != "optimal":
+            return math.nan, plan
+        g = float(limits.g_m_s2)
+        dist = None
+        if accel_disturbance_enu is not None:
+            dist = np.asarray(accel_disturbance_enu, dtype=float)
+            dist = dist.reshape(3) if dist.size == 3 else dist.reshape(-1, 3).mean(axis=0)
+        r0 = np.asarray(r_enu_m, dtype=float)
+        v0 = np.asarray(v_enu_m_s, dtype=float)
+        az = -g + (0.0 if dist is None else float(dist[2]))
+        vz, hz = float(v0[2]), float(r0[2])
+        disc = vz * vz - 2.0 * az * hz
+        hi = (-vz - math.sqrt(disc)) / az if az < 0.0 and disc >= 0.0 else 1e3
+        if t_max_s is not None:
+            hi = min(hi, float(t_max_s))
+        lo, best = 0.0, plan
+        while hi - lo > tol_s:
+            mid = 0.5 * (lo + hi)
+            r, v = coast(r0, v0, mid, g, dist)
+            warm = best.tf_s - (mid - lo) if best.ok else None
+            trial = solve_landing(r, v, mass_kg, limits, n_nodes=n_nodes, method=method,
+                                  accel_disturbance_enu=accel_disturbance_enu, warm_start=warm)
+            if trial.status == "optimal":
+                lo, best = mid, trial
+            else:
+                hi = mid
+        best.solve_time_s = time.perf_counter() - t0
+        return lo, best
+    except Exception as exc:  # noqa: BLE001 - never raise
+        return math.nan, failed("error", f"{type(exc).__name__}: {exc}",
+                                solve_time_s=time.perf_counter() - t0)
