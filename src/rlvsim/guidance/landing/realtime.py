@@ -5,7 +5,8 @@ state at its start) the cone rows are: pointing, linear upper thrust bound, z >=
 (four half-lines), |u| <= sigma (cone of size 4), the second-order lower thrust bound (size 3) and
 the glide-slope cone (size 3).  Rows that would only constrain the given initial state are made
 constant (always satisfied).  The minimum-landing-error problems carry the landing point q in the
-state (free initial value, constant in time) so that the glide slope is measured from it.  The stage structure lets `socp_riccati` solve each KKT system in O(N).
+state (free initial value, constant in time) so that the glide slope is measured from it.
+The stage structure lets `socp_riccati` solve each KKT system in O(N).
 """
 from __future__ import annotations
 

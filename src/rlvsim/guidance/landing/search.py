@@ -154,7 +154,7 @@ def _min_error(fixed, sp: Scaled, tfs: list, t0: float, iters: int, fuel_eval=No
         if fb is not None:
             return _plan(sp, fb, fuel_eval.result(fb), "optimal", t0, iters)
     res = fixed(sp, tf, "fuel_disk", d * (1.0 + 1e-4) + 1e-7)
-    iters += res.iterations + err.iterations
+    iters += res.iterations
     if res.status != "optimal":
         res = err.result(tf)
     plan = _plan(sp, tf, res, "min_error", t0, iters,
@@ -172,7 +172,8 @@ def solve_landing(r_enu_m, v_enu_m_s, mass_kg, limits: LandingLimits, *, n_nodes
     LandingPlan (the current state is matched to its nearest node and the time left from there is
     the guess).  accel_disturbance_enu: known non-gravity acceleration (e.g.
     drag), a 3-vector or (n_nodes, 3), in m/s^2, ENU.  If the target cannot be reached the plan is
-    the minimum-landing-error plan (status 'min_error').  Never raises.
+    the minimum-landing-error plan (status 'min_error'), unless min_error_fallback=False (then
+    'infeasible' at once, which is cheaper).  Never raises.
     """
     t0 = time.perf_counter()
     try:

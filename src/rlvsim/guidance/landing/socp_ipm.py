@@ -131,7 +131,8 @@ def ipm(N, nx, dt, h2, adt, E, c, b, Gi, Gv, h, nlin, cst, csz, row_blk, blk_off
     if not _factorise(Hb, Gi, Gv, row_blk, blk_off, nlin, cst, csz, eta, wbar, reg, N, nx, dt, h2, adt,
                       E, fac):
         return NUMERIC, 0, x, y, z, s
-    _kkt_solve(bx, b, h, N, nx, dt, h2, adt, E, Gi, Gv, nlin, cst, csz, eta, wbar, fac, Hb, reg, x, y, z, tm1, tmpn)
+    _kkt_solve(bx, b, h, N, nx, dt, h2, adt, E, Gi, Gv, nlin, cst, csz, eta, wbar, fac, Hb, reg, x, y, z,
+               tm1, tmpn)
     s = shift_into_cones(-z, nlin, cst, csz)
     _kkt_solve(-c, by, bz, N, nx, dt, h2, adt, E, Gi, Gv, nlin, cst, csz, eta, wbar, fac, Hb, reg, x2, y, z,
                tm1, tmpn)
@@ -197,8 +198,8 @@ def ipm(N, nx, dt, h2, adt, E, c, b, Gi, Gv, h, nlin, cst, csz, row_blk, blk_off
                           E, fac):
             status = NUMERIC
             break
-        _kkt_solve(-c, b, h, N, nx, dt, h2, adt, E, Gi, Gv, nlin, cst, csz, eta, wbar, fac, Hb, reg, x1, y1, z1,
-                   tm1, tmpn)
+        _kkt_solve(-c, b, h, N, nx, dt, h2, adt, E, Gi, Gv, nlin, cst, csz, eta, wbar, fac, Hb, reg,
+                   x1, y1, z1, tm1, tmpn)
         den = -kap / tau + _dot(c, x1) + _dot(b, y1) + _dot(h, z1)
         jordan(lam, lam, nlin, cst, csz, tm3)                  # tm3 = lam o lam
         sig, fr, rct = 0.0, 1.0, 0.0
@@ -226,8 +227,8 @@ def ipm(N, nx, dt, h2, adt, E, c, b, Gi, Gv, h, nlin, cst, csz, row_blk, blk_off
                 bx[i] = -fr * rx[i]
             for i in range(neq):
                 by[i] = -fr * ry[i]
-            _kkt_solve(bx, by, bz, N, nx, dt, h2, adt, E, Gi, Gv, nlin, cst, csz, eta, wbar, fac, Hb, reg, x2, y2,
-                       z2, tm1, tmpn)
+            _kkt_solve(bx, by, bz, N, nx, dt, h2, adt, E, Gi, Gv, nlin, cst, csz, eta, wbar, fac, Hb, reg,
+                       x2, y2, z2, tm1, tmpn)
             dtau = (-fr * rt - rct / tau - (_dot(c, x2) + _dot(b, y2) + _dot(h, z2))) / den
             for i in range(nv):
                 dx[i] = x2[i] + dtau * x1[i]

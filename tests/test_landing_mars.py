@@ -1,0 +1,81 @@
+"""Acikmese & Ploen (2007) Mars powered-descent example: optimum, structure, losslessness.
+
+Reference optima: validation/landing_guidance.md section 1 (computed independently of this code).
+"""
+import math
+
+import numpy as np
+import pytest
+
+from rlvsim.guidance.landing import LandingLimits, solve_landing
+from rlvsim.guidance.landing.problem import check_inputs, scale
+from rlvsim.guidance.landing.realtime import solve_fixed
+
+C27 = math.cos(math.radians(27.0))
+MARS = LandingLimits(thrust_min_N=6 * 0.3 * 3100 * C27, thrust_max_N=6 * 0.8 * 3100 * C27,
+                     exhaust_speed_m_s=225.0 * 9.807 * C27, dry_mass_kg=1505.0, pointing_max_deg=90.0,
+                     glide_slope_deg=86.0, g_m_s2=3.7114)
+R0 = [2000.0, 0.0, 1500.0]
+V0_A = [100.0, 0.0, -75.0]
+V0_B = [80.0, 30.0, -75.0]
+
+
+@pytest.mark.parametrize("n, tf_ref, fuel_ref", [(100, 70.0, 369.9), (50, 70.8, 370.0)])
+def test_case_b_free_final_time(n, tf_ref, fuel_ref):
+    plan = solve_landing(R0, V0_B, 1905.0, MARS, n_nodes=n)
+    assert plan.status == "optimal"
+    # 1 %: the brief's bound; fuel is flat in tf near the optimum (0.05 kg over +-0.5 s), so the
+    # reference's own search resolution limits tf agreement
+    assert plan.tf_s == pytest.approx(tf_ref, rel=0.01)
+    assert plan.fuel_kg == pytest.approx(fuel_ref, rel=0.01)
+    # soft landing at the target (1e-4 m, 1e-4 m/s: interior-point tolerance in scaled units)
+    assert np.abs(plan.r_enu_m[-1]).max() < 1e-3 and np.abs(plan.v_enu_m_s[-1]).max() < 1e-3
+
+
+def test_case_a_near_infeasible():
+    plan = solve_landing(R0, V0_A, 1905.0, MARS, n_nodes=100)
+    assert plan.status == "optimal"
+    assert plan.tf_s == pytest.approx(78.0, rel=0.01)      # 1 %: brief's bound (reference "about")
+    assert plan.fuel_kg == pytest.approx(398.6, rel=0.01)
+    assert plan.fuel_kg <= 400.0 + 1e-6                    # cannot use more than the propellant
+    # feasible only for tf in about 76-80 s: outside it the soft landing at the target is impossible
+    for tf in (70.0, 74.0, 84.0):
+        off = solve_landing(R0, V0_A, 1905.0, MARS, n_nodes=100, tf_s=tf)
+        assert off.status in ("min_error", "infeasible") and off.message
+    inside = solve_landing(R0, V0_A, 1905.0, MARS, n_nodes=100, tf_s=78.0)
+    assert inside.status == "optimal"
+
+
+def _runs(labels):
+    out = []
+    for lab in labels:
+        if lab != "mid" and (not out or out[-1][0] != lab):
+            out.append([lab, 0])
+        if lab != "mid":
+            out[-1][1] += 1
+    return out
+
+
+def test_case_b_max_min_max_and_lossless():
+    plan = solve_landing(R0, V0_B, 1905.0, MARS, n_nodes=100)
+    bad, (r, v, m, n, d) = check_inputs(R0, V0_B, 1905.0, MARS, 100, None)
+    sp = scale(r, v, m, MARS, n, d)
+    res = solve_fixed(sp, plan.tf_s / sp.T_s)
+    assert res.status == "optimal"
+    u_norm = np.linalg.norm(res.u, axis=1)
+    # lossless convexification: slack equals |u| (reference 3e-5; 1e-4 allows the solver tolerance)
+    assert np.max(np.abs(res.sigma - u_norm) / res.sigma) < 1e-4
+    thrust = np.linalg.norm(plan.thrust_enu_N, axis=1)
+    lo, hi = MARS.thrust_min_N, MARS.thrust_max_N
+    # thrust limits hold (0.1 %: conservative Taylor bounds and solver tolerance)
+    assert thrust.max() <= hi * 1.001 and thrust.min() >= lo * 0.999
+    # bang-bang structure: at max / at min within 1 % of the bound, a few transition nodes between
+    labels = ["max" if t > 0.99 * hi else "min" if t < 1.01 * lo else "mid" for t in thrust]
+    runs = _runs(labels)
+    assert [lab for lab, _ in runs] == ["max", "min", "max"]
+    assert all(cnt >= 5 for _, cnt in runs)
+    assert labels.count("mid") <= 4
+    # glide slope (86 deg from vertical) and ground clearance hold at every node (1 mm slack)
+    horiz = np.hypot(plan.r_enu_m[:, 0], plan.r_enu_m[:, 1])
+    gs = math.radians(86.0)
+    assert np.all(horiz * math.cos(gs) <= plan.r_enu_m[:, 2] * math.sin(gs) + 1e-3)
