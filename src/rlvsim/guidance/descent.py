@@ -50,10 +50,13 @@ def landing_point(body: Body, t, y, zone: ZoneFrame, model: LandingBurnModel, st
         d = b.derived(t, y)
         h = d[D.D_ALT] - zone.alt_m
         v = d[D.D_VREL]
-        if d[D.D_VUP] < 0 and h <= v * v / (2.0 * max(model.decel_gate_m_s2(y[6], d[D.D_ACCEL]), 0.1)):
+        h_gate = v * v / (2.0 * max(model.decel_gate_m_s2(y[6], d[D.D_ACCEL]), 0.1))
+        if d[D.D_VUP] < 0 and h <= h_gate:
             t_ign = t
             break
-        seg = b.propagate(t, y, t + step_s, [ground])
+        # step to about half the time left to the gate (the gate moves slowly), at least step_s
+        dt = step_s if d[D.D_VUP] >= -1.0 else min(max(0.5 * (h - h_gate) / -d[D.D_VUP], step_s), 20.0)
+        seg = b.propagate(t, y, t + dt, [ground])
         t, y = seg.t_s, seg.y
         if seg.event == "ground":
             return zone.to_enu(t, y)[0][:2], None

@@ -161,7 +161,9 @@ def max_payload(vehicle, *, orbit_alt_km: float, inclination_deg: float, recover
     guess = max(payload_for_delta_v_kg(v, dv_need, None if recovery == "expendable" else recovery),
                 0.01 * v.liftoff_mass_kg(0.0))
     grid = [0.75 + 0.5 * i for i in range(15)]
-    vals = [with_(guess, k) for k in grid]
+    # at half the guess most kicks still reach orbit, so the grid compares propellant left, not
+    # the depth of failures
+    vals = [with_(0.5 * guess, k) for k in grid]
     kick = grid[int(max(range(len(grid)), key=lambda i: vals[i]))]
     p1, f1 = secant(guess, kick)
     for _ in range(3):

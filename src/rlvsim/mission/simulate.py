@@ -77,7 +77,9 @@ def simulate(mission, vehicle=None, *, earth: EarthModel | None = None) -> Fligh
     stages = {
         "booster": StageResult("booster", _join(stack_tab, rec_boost.table()), b_outcome,
                                {"recovery_mode": mission.recovery.mode,
-                                "recovery_reserve_kg": round(reserve, 1), **b_info}),
+                                "propellant_at_separation_kg": round(
+                                    stack.booster_mass_sep_kg - vehicle.stages[0].dry_mass_kg
+                                    - vehicle.stages[0].residual_propellant_kg, 1), **b_info}),
         "upper": StageResult("upper", _join(stack_tab, rec_upper.table()), up_outcome, up_info),
     }
     return Flight(vehicle.name, mission.name, mission.payload_kg, events, stages, orbit,

@@ -1,0 +1,108 @@
+"""The `rlvsim` command end to end: files and JSON keys the issues promise, one-line errors."""
+import json
+import math
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+DATA = Path(__file__).parent / "data"
+CATALOG = Path(__file__).resolve().parents[1] / "src" / "rlvsim" / "vehicles" / "data"
+
+
+def run(*args, check=False):
+    p = subprocess.run([sys.executable, "-m", "rlvsim.cli", *args], capture_output=True, text=True, timeout=600)
+    if check:
+        assert p.returncode == 0, p.stderr
+    return p
+
+
+@pytest.fixture(scope="module")
+def flown(tmp_path_factory):
+    out = tmp_path_factory.mktemp("fly")
+    p = run("fly", "falcon9", "--out", str(out), "--json", check=True)
+    return out, json.loads(p.stdout)
+
+
+def test_fly_writes_summary_with_the_promised_keys(flown):
+    out, s = flown
+    on_disk = json.loads((out / "summary.json").read_text())
+    assert on_disk == s
+    for k in ("vehicle", "mission", "events", "orbit", "payload_kg", "max_q_Pa", "stages"):
+        assert k in s
+    for e in s["events"]:
+        assert {"name", "time_s", "altitude_m", "speed_m_s"} <= set(e)
+    names = [e["name"] for e in s["events"]]
+    for ev in ("liftoff", "max_q", "meco", "separation", "seco", "boostback_start", "entry_start",
+               "landing_start"):
+        assert ev in names
+    assert set(s["orbit"]) >= {"perigee_km", "apogee_km", "inclination_deg"}
+    # the mission asks for 200 x 360 km at 51.6 deg; guidance cut-off on energy + shape
+    assert s["orbit"]["perigee_km"] == pytest.approx(200, abs=1.0)
+    assert s["orbit"]["apogee_km"] == pytest.approx(360, abs=1.0)
+    assert s["orbit"]["inclination_deg"] == pytest.approx(51.6, abs=0.05)
+    b = s["stages"]["booster"]
+    assert set(b["touchdown"]) == {"vertical_speed_m_s", "horizontal_speed_m_s", "tilt_deg",
+                                   "miss_distance_m", "propellant_remaining_kg"}
+    assert set(b["landing_burn"]) >= {"ignition_time_s", "ignition_altitude_m", "duration_s",
+                                      "replans", "fallbacks"}
+
+
+def test_trajectory_parquet_has_units_in_the_schema(flown):
+    import pyarrow.parquet as pq
+    out, s = flown
+    t = pq.read_table(out / "trajectory.parquet")
+    assert set(t.column("stage").to_pylist()) == {"booster", "upper"}
+    assert t.schema.field("altitude_m").metadata[b"unit"] == b"m"
+    assert t.schema.field("dynamic_pressure_Pa").metadata[b"unit"] == b"Pa"
+    assert b"ECI" in t.schema.metadata[b"frame"]
+    # max-Q in the summary is the ascent's peak of the recorded dynamic pressure (refined by a parabola,
+    # so it may exceed the sampled peak by a little but never fall below it)
+    phase = t.column("phase").to_pylist()
+    qs = t.column("dynamic_pressure_Pa").to_pylist()
+    q = max(v for v, ph in zip(qs, phase) if ph in ("vertical_rise", "pitch_kick", "gravity_turn"))
+    assert q <= s["max_q_Pa"] <= 1.02 * q
+
+
+def test_vehicles_list_and_show():
+    p = run("vehicles", "--json", check=True)
+    names = {v["name"] for v in json.loads(p.stdout)}
+    assert {"zhuque3", "falcon9", "longmarch12a"} <= names
+    p = run("vehicles", "show", "zhuque3", "--json", check=True)
+    assert json.loads(p.stdout)["name"] == "zhuque3"
+
+
+@pytest.mark.parametrize("edit, field", [
+    (("dry_mass_kg = 25600.0", "dry_mass_kg = -5.0"), "dry_mass_kg"),
+    (("isp_sl_s = 282.0", "isp_sl_s = 330.0"), "isp_sl_s"),
+    (("throttle_min = 0.57", "throttle_min = 1.5"), "throttle_min"),
+    (("dry_mass_kg = 25600.0", 'dry_mass_kg = "25 t"'), "dry_mass_kg"),
+])
+def test_bad_vehicle_file_is_one_line_exit_2(tmp_path, edit, field):
+    src = (CATALOG / "falcon9.toml").read_text()
+    assert edit[0] in src
+    f = tmp_path / "bad.toml"
+    f.write_text(src.replace(edit[0], edit[1], 1))
+    p = run("vehicles", "show", str(f))
+    assert p.returncode == 2
+    lines = [ln for ln in p.stderr.splitlines() if ln.strip()]
+    assert len(lines) == 1 and "Traceback" not in p.stderr
+    assert "bad.toml" in lines[0] and field in lines[0]
+
+
+def test_unknown_mission_is_one_line_exit_2():
+    p = run("fly", "no-such-mission")
+    assert p.returncode == 2
+    assert "no-such-mission" in p.stderr and "Traceback" not in p.stderr
+
+
+def test_check_case_cli_writes_reference_columns(tmp_path):
+    out = tmp_path / "r.csv"
+    p = run("check-case", str(DATA / "nesc" / "case_09" / "case.toml"), "--out", str(out), "--json", check=True)
+    header = out.read_text().splitlines()[0].split(",")
+    assert header[:7] == ["time_s", "altitude_m", "latitude_deg", "longitude_deg", "velocity_north_m_s",
+                          "velocity_east_m_s", "velocity_down_m_s"]
+    cmp = json.loads(p.stdout)
+    assert cmp["sim04"]["altitude_m_max"] < 0.11     # core spread of case 9 (README of the data)
