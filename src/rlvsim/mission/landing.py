@@ -16,7 +16,7 @@ from ..earth.atmosphere import us76
 from ..flight.propagator import Body, Event
 
 TOUCHDOWN_SPEED_M_S = 1.0     # contact speed the aim point and the terminal law are chosen for
-TERMINAL_S = 1.5              # the last seconds of a plan are flown by the terminal feedback law
+TERMINAL_S = 2.0              # the last seconds of a plan are flown by the terminal feedback law
 
 
 def aim_below_m(limits, mass_kg) -> float:
@@ -79,10 +79,12 @@ def disturbance_enu(body: Body, t, y, zone, g) -> np.ndarray:
 
 def apply_thrust(body: Body, stage, n, thrust_enu, t, zone, p_amb):
     """Point and throttle the engines to give ``thrust_enu`` (N) at ambient pressure p_amb."""
+    from ..flight import dynamics as D
     e = stage.engine
     mag = float(np.linalg.norm(thrust_enu))
     thr = (mag / n + p_amb * e.exit_area_m2) / e.thrust_vac_N
     thr = min(max(thr, e.throttle_min), e.throttle_max)
+    body.P[D.P_N_LIT] = n          # (re)light: the terminal law may have cut the engines
     body.set_throttle(thr)
     d = thrust_enu / mag if mag > 0 else np.array([0.0, 0.0, 1.0])
     body.point_inertial(zone.enu_to_eci_dir(t, d))
@@ -269,7 +271,7 @@ class LandingBurn:
 
     def _terminal(self, v):
         """The last seconds: constant-deceleration feedback to reach TOUCHDOWN_SPEED_M_S at the pad
-        (a_z = (v^2 - v_td^2) / 2h), horizontal velocity nulled with a 1 s time constant.  The
+        (a_z = (v^2 - v_td^2) / 2h), horizontal velocity nulled with a 0.5 s time constant.  The
         vehicle cannot hover: when even minimum thrust would stop it above the pad, the engine is
         cut until braking at minimum thrust is needed again."""
         f = self.f
@@ -278,10 +280,15 @@ class LandingBurn:
         h = max(f.rec.last[8] - f.zone.alt_m, 0.01)
         vz = v[2]
         a_up = (vz * vz - TOUCHDOWN_SPEED_M_S ** 2) / (2.0 * h) if vz < -TOUCHDOWN_SPEED_M_S else 0.0
-        a_h = -np.array([v[0], v[1]]) / 1.0
+        a_h = -np.array([v[0], v[1]]) / 0.5
         t_z = m * (lim.g_m_s2 + a_up)
         if t_z < lim.thrust_min_N:
-            return None if vz > -TOUCHDOWN_SPEED_M_S or a_up <= 0.0 else np.array([0.0, 0.0, lim.thrust_min_N])
+            # too slow for the law at minimum thrust: coast until braking at minimum thrust brings
+            # the vehicle to the pad at TOUCHDOWN_SPEED_M_S (a small hoverslam), then brake
+            a_min = lim.thrust_min_N / m - lim.g_m_s2
+            if vz >= 0.0 or vz * vz - TOUCHDOWN_SPEED_M_S ** 2 < 2.0 * a_min * h:
+                return None
+            t_z = lim.thrust_min_N
         t_h = m * a_h
         tan_max = np.tan(np.radians(lim.pointing_max_deg))
         nh = np.linalg.norm(t_h)
@@ -312,13 +319,13 @@ class LandingBurn:
             step = dt
             if thrust is None:
                 f.body.engines_off()
-                step = 0.05
+                step = 0.02
             else:
                 _, p_amb, _, _ = us76(max(f.rec.last[8], -1000.0))
                 apply_thrust(f.body, f.stage, self.n, thrust, f.t, f.zone, p_amb)
                 rep.last_thrust_enu = thrust
-                if self.good is not None and f.t - self.good[0] >= self.good[1].tf_s:
-                    step = 0.05
+                if self.good is not None and f.t - self.good[0] >= self.good[1].tf_s - TERMINAL_S:
+                    step = 0.02          # the terminal law is a fast feedback: run it at 50 Hz
             if thrust is not None and self.good is not None and f.t - self.good[0] < self.good[1].tf_s:
                 # track at the plan's own zero-order-hold resolution: stop at its next node
                 t0, p = self.good

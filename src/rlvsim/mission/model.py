@@ -67,7 +67,7 @@ class Recovery(_Strict):
     landing_replan_hz: float = Field(default=5.0, ge=1.0, le=50.0)
     landing_nodes: int = Field(default=30, ge=10, le=100)
     landing_pointing_max_deg: float = Field(default=20.0, gt=0, lt=90)
-    landing_glide_slope_deg: float = Field(default=80.0, gt=0, lt=90)     # cone half-angle from vertical
+    landing_glide_slope_deg: float = Field(default=30.0, gt=0, lt=90)     # cone half-angle from vertical
 
     @model_validator(mode="after")
     def _zone(self):
