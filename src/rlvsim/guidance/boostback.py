@@ -124,12 +124,12 @@ def burn_direction(t, y, azimuth_deg, elevation_deg, earth) -> np.ndarray:
 
 def target_boostback(body: Body, t0, y0, zone: ZoneFrame, engines, elevation_deg, entry: EntrySpec,
                      mass_min_kg: float, earth, tol_m=30.0, max_iter=25, landing=None,
-                     handover_height_m: float = 15_000.0) -> BoostbackSolution:
+                     handover_height_m: float = 15_000.0, throttle: float = 1.0) -> BoostbackSolution:
     """Azimuth and duration of the boostback burn that put the predicted landing point on the zone:
     coast and entry burn down to ``handover_height_m``, then (with a LandingBurnModel) the
     descent-and-landing predictor of guidance.descent; without one, the ballistic impact."""
     n, fv, ae, isp = engines
-    mdot = n * fv / (isp * 9.80665)
+    mdot = throttle * n * fv / (isp * 9.80665)
     tau_max = max((y0[6] - mass_min_kg) / mdot, 0.0)
     count = [0]
 
@@ -139,7 +139,7 @@ def target_boostback(body: Body, t0, y0, zone: ZoneFrame, engines, elevation_deg
         y = y0
         t = t0
         if tau > 1e-6:
-            b.set_engines(n, fv, ae, isp, 1.0, mass_min_kg=mass_min_kg - 1.0)
+            b.set_engines(n, fv, ae, isp, throttle, mass_min_kg=mass_min_kg - 1.0)
             b.point_inertial(burn_direction(t0, y0, az, elevation_deg, earth))
             seg = b.propagate(t0, y0, t0 + tau, [Event("ground", "altitude", zone.alt_m, -1)], h_max_s=5.0)
             t, y = seg.t_s, seg.y

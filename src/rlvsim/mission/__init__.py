@@ -6,7 +6,7 @@ __all__ = ["Mission", "list_missions", "load_mission", "simulate", "fly"]
 
 
 def simulate(mission, vehicle=None, **kw):
-    from .simulate import simulate as _sim
+    from .simulation import simulate as _sim
     return _sim(mission, vehicle, **kw)
 
 

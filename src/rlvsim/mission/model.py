@@ -58,10 +58,12 @@ class Recovery(_Strict):
     flip_duration_s: float = Field(default=15.0, ge=0, le=120)        # separation -> boostback ignition
     boostback: Literal["auto", "none"] = "auto"   # auto: burn when the zone needs it (always for rtls)
     boostback_elevation_deg: float = Field(default=0.0, ge=-45, le=60)  # thrust above local horizontal
+    boostback_throttle: float = Field(default=1.0, gt=0, le=1)
     entry_start_altitude_m: float = Field(default=70_000.0, gt=10_000, lt=150_000)
     entry_target_speed_m_s: float = Field(default=1_000.0, gt=100, lt=4_000)  # Earth-relative, at cut-off
     entry_max_dynamic_pressure_Pa: float = Field(default=90_000.0, gt=0)     # after the entry burn
     entry_max_heating_proxy: float = Field(default=2.5e8, gt=0)              # sqrt(rho) v^3 (SI)
+    landing_propellant_margin: float = Field(default=1.3, ge=1.0, le=5.0)  # kept for landing / 1-D need
     aero_steering: bool = True
     landing_throttle_plan: float = Field(default=0.9, gt=0.3, le=1.0)   # plan with this share of max thrust
     landing_replan_hz: float = Field(default=5.0, ge=1.0, le=50.0)

@@ -52,7 +52,7 @@ def build_mission(vehicle, orbit_alt_km, inclination_deg, recovery="expendable",
 def margin_kg(mission: Mission, vehicle) -> float:
     """Upper-stage propellant left at SECO; negative = propellant still missing at burnout."""
     from .ascent import fly_upper, fly_stack
-    from .simulate import recovery_reserve_kg
+    from .simulation import recovery_reserve_kg
     from ..earth.sites import get_site
     from ..flight.propagator import EarthModel
     from ..flight.recorder import Recorder
@@ -176,7 +176,7 @@ def max_payload(vehicle, *, orbit_alt_km: float, inclination_deg: float, recover
     if f1 < 0:
         raise InputError(f"{v.name} cannot reach a {orbit_alt_km:g} km, {inclination_deg:g} deg orbit "
                          f"with recovery '{recovery}' even with no payload")
-    from .simulate import recovery_reserve_kg
+    from .simulation import recovery_reserve_kg
     return {"vehicle": v.name, "site": s.name, "recovery": recovery, "orbit_alt_km": orbit_alt_km,
             "inclination_deg": inclination_deg, "payload_kg": round(payload, 0),
             "booster_recovery_reserve_kg": round(recovery_reserve_kg(base, v), 0),

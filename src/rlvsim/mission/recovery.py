@@ -65,14 +65,15 @@ class BoosterFlight:
     def _landing_need_kg(self, m):
         """Propellant kept for the landing burn of a booster of final mass ``m``: stopping from
         ~300 m/s (near-ground speed of a booster) against gravity takes a thrust delta-v of
-        v T/(T - W) (the gravity loss of a vertical stop), through the rocket equation, +30 %."""
+        v T/(T - W) (the gravity loss of a vertical stop), through the rocket equation, times the
+        plan's landing_propellant_margin (default 1.3)."""
         n, fv, ae, isp = self._engines("landing")
         e = self.stage.engine
         thrust = n * (fv - 101325.0 * ae)
         a_t = thrust / m
         dv = 300.0 * a_t / max(a_t - G0, 0.5)
         c = e.isp_sl_s * G0
-        return 1.3 * m * (math.exp(dv / c) - 1.0)
+        return self.plan.landing_propellant_margin * m * (math.exp(dv / c) - 1.0)
 
     @property
     def landing_model(self):
@@ -108,7 +109,7 @@ class BoosterFlight:
         m_min = m_floor + entry_need
         sol = target_boostback(self.body.clone(), self.t, self.y, self.zone, self._engines("boostback"),
                                plan.boostback_elevation_deg, self._entry_spec(m_floor), m_min, self.earth,
-                               landing=self.landing_model)
+                               landing=self.landing_model, throttle=plan.boostback_throttle)
         self.burns["boostback"] = sol
         if sol.duration_s <= 0.0:
             return
@@ -117,7 +118,7 @@ class BoosterFlight:
         from ..guidance.boostback import burn_direction
         n, fv, ae, isp = self._engines("boostback")
         self.phase = "boostback"
-        self.body.set_engines(n, fv, ae, isp, 1.0, mass_min_kg=m_min - 1.0)
+        self.body.set_engines(n, fv, ae, isp, plan.boostback_throttle, mass_min_kg=m_min - 1.0)
         self.body.point_inertial(burn_direction(self.t, self.y, sol.azimuth_deg, sol.elevation_deg, self.earth))
         self.rec.add(self.t, self.y, self.body, "boostback")
         self._ev("boostback_start", engines=n)
@@ -224,13 +225,14 @@ class BoosterFlight:
         from dataclasses import replace
         limits_ign = replace(limits, thrust_max_N=limits.thrust_max_N * (plan.landing_throttle_plan - 0.1)
                              / plan.landing_throttle_plan)
+        limits_full = replace(limits, thrust_max_N=limits.thrust_max_N / plan.landing_throttle_plan)
         self.phase = "aero_descent"
         dt_check = 1.0 / plan.landing_replan_hz
         ground = Event("ground", "altitude", self.zone.alt_m, -1)
         next_steer = self.t
         armed = False          # the ignition is near: check with the planner every step
         next_window = self.t
-        warm = None
+        warm = warm_full = None
         while True:
             alt = self.rec.last[8] - self.zone.alt_m
             if plan.aero_steering and self.t >= next_steer and alt > 1500.0:
@@ -239,23 +241,35 @@ class BoosterFlight:
                 next_steer = self.t + (1.0 if alt > 10_000 else 0.5)
             dt = 2.0 if alt > 20_000 else dt_check
             if not armed and alt < 40_000.0 and self.t >= next_window:
-                t_win = ignition_window(self.body, self.t, self.y, self.zone, limits, self.g)
+                t_win = ignition_window(self.body, self.t, self.y, self.zone, limits_ign, self.g)
                 if t_win is None:
+                    armed = alt < 10_000.0     # no 1-D window at all: let the planner judge
                     next_window = self.t + 2.0
                 elif t_win - self.t < 3.0:
                     armed = True
                 else:
                     next_window = max(self.t, t_win - 5.0)
             if armed:
-                # would a burn that starts one step later still land?  if not, light now
+                # would a burn that starts one step later still land?  if not, light now.  The
+                # check uses the ignition margin; a booster that never had that margin (heavy, low
+                # thrust) is lit on the same rule with the full thrust instead: late, but landable.
                 probe = self.body.clone()
                 seg = probe.propagate(self.t, self.y, self.t + dt, [ground])
-                nxt = None if seg.event == "ground" else feasible_from(
-                    probe, seg.t_s, seg.y, self.zone, limits_ign, self.g, plan.landing_nodes, warm,
-                    self.aero, self.stage.reference_area_m2)
-                if nxt is None and warm is not None:
+                nxt = nxt_full = None
+                if seg.event != "ground":
+                    nxt = feasible_from(probe, seg.t_s, seg.y, self.zone, limits_ign, self.g,
+                                        plan.landing_nodes, warm, self.aero, self.stage.reference_area_m2)
+                    if nxt is None and warm is None:
+                        nxt_full = feasible_from(probe, seg.t_s, seg.y, self.zone, limits_full, self.g,
+                                                 plan.landing_nodes, warm_full, self.aero,
+                                                 self.stage.reference_area_m2)
+                if nxt is None and (warm is not None or (nxt_full is None and warm_full is not None)):
+                    if warm is None:
+                        self.info.setdefault("notes", []).append(
+                            "landing burn lit without the ignition thrust margin (heavy or low-thrust booster)")
                     break              # feasible now, not one step later: the latest ignition is now
                 warm = nxt
+                warm_full = nxt_full
             if self._step(self.t + dt, [ground]) == "ground":
                 return self._touchdown(no_burn=True, cause="no feasible landing-burn ignition found")
         self.body.set_lift(0.0, (0, 0, 1))

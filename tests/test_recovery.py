@@ -1,0 +1,56 @@
+"""Booster recovery, flown end to end with the closed-loop convex landing guidance.
+
+Landing criteria are the landing zone's (shared/DESIGN.md defaults): vertical <= 2 m/s,
+horizontal <= 1 m/s, tilt <= 5 deg, inside the zone radius; the issue asks in addition for a miss
+<= 10 m on the nominal missions.
+"""
+import pytest
+
+import rlvsim
+
+
+@pytest.fixture(scope="module", params=["zhuque3", "falcon9-rtls", "falcon9-droneship"])
+def flight(request):
+    return request.param, rlvsim.fly(request.param)
+
+
+def test_nominal_mission_lands(flight):
+    name, f = flight
+    s = f.summary()
+    b = s["stages"]["booster"]
+    assert b["outcome"] == "landed", (name, b)
+    td = b["touchdown"]
+    assert td["miss_distance_m"] <= 10.0
+    assert td["vertical_speed_m_s"] <= 2.0
+    assert td["horizontal_speed_m_s"] <= 1.0
+    assert td["propellant_remaining_kg"] >= 0.0
+    assert s["stages"]["upper"]["outcome"] == "orbit"
+
+
+def test_recovery_events_in_order(flight):
+    name, f = flight
+    ev = {e.name: e.time_s for e in f.events if e.stage == "booster"}
+    order = ["boostback_start", "boostback_end", "apogee", "entry_start", "entry_end", "landing_start", "touchdown"]
+    times = [ev[k] for k in order if k in ev]
+    assert times == sorted(times)
+    for k in ("apogee", "entry_start", "entry_end", "landing_start", "touchdown"):
+        assert k in ev
+    lb = f.summary()["stages"]["booster"]["landing_burn"]
+    # re-planned at >= 5 Hz over the burn (the terminal law flies the last 2 s)
+    assert lb["replans"] >= 5 * (lb["duration_s"] - 2.0) * 0.9
+    assert lb["ignition_time_s"] == pytest.approx(ev["landing_start"], abs=1e-3)   # summary rounds to 1 ms
+
+
+def test_crs11_recovery_shape_against_the_webcast():
+    """What already holds of the CRS-11 comparison (the full +-10 s timeline does not yet: the
+    landing burn starts ~20 s late, see the recovery issue's note): boostback start and end,
+    booster apogee time and height, entry burn start and end within 10 s / 10 %."""
+    from pathlib import Path
+    from rlvsim.telemetry import read_events
+    web = read_events(Path(__file__).parent / "data" / "telemetry" / "events.csv", "f9_crs11_2017-06-03_rtls")
+    f = rlvsim.fly("falcon9-rtls")
+    ev = {e.name: e for e in f.events if e.stage == "booster"}
+    for k in ("boostback_start", "boostback_end", "apogee", "entry_start", "entry_end"):
+        assert abs(ev[k].time_s - web[k]) <= 10.0, k
+    # booster apogee ~120 km in the webcast telemetry (the readout holds 120 km from 240 s to 255 s)
+    assert ev["apogee"].altitude_m == pytest.approx(120_000.0, rel=0.10)
