@@ -184,12 +184,21 @@ def plan_with_drag(r, v, m, limits, nodes, aero, sref_m2, zone_alt_m, extra, dis
 
 def feasible_from(body, t, y, zone, limits, g, nodes, warm, aero, sref_m2):
     """Fuel-optimal landing plan if the burn started at state (t, y); None when infeasible.
-    Drag enters per node, from a first-guess burn (speed falling linearly), then along the plan."""
+    Drag enters per node, from a first-guess burn (speed falling linearly), then along the plan.
+    With a previous plan (``warm``, made one check earlier), a burn of the same duration is tried
+    first: one solve instead of a search over the time of flight."""
     r, v = zone.to_enu(t, y)
     r = r + np.array([0.0, 0.0, aim_below_m(limits, limits.dry_mass_kg)])
     extra = rotating_terms_enu(body, t, y, zone, g)
+    if warm is not None:
+        dist = plan_drag_profile(warm, 0.0, nodes, zone.alt_m, aero, sref_m2, extra)
+        plan = plan_with_drag(r, v, y[6], limits, nodes, aero, sref_m2, zone.alt_m, extra, dist, None, 1,
+                              tf_s=warm.tf_s)
+        if plan.status == "optimal":
+            return plan
     dist = guess_drag_profile(r, v, y[6], nodes, zone.alt_m, aero, sref_m2, extra)
-    plan = plan_with_drag(r, v, y[6], limits, nodes, aero, sref_m2, zone.alt_m, extra, dist, warm)
+    plan = plan_with_drag(r, v, y[6], limits, nodes, aero, sref_m2, zone.alt_m, extra, dist,
+                          warm.tf_s if warm is not None else None)
     return plan if plan.status == "optimal" else None
 
 
@@ -230,11 +239,12 @@ class LandingBurn:
             # shrinking horizon: keep the planned touchdown time.  Re-optimising the time of flight
             # at every re-plan lets a fuel-optimal planner postpone its maximum-thrust arc again
             # and again (it always starts with the cheap minimum-thrust arc) until nothing lands.
-            p = plan_with_drag(r, v, f.y[6], self.limits, nodes, f.aero, sref, f.zone.alt_m, extra, dist,
-                               None, 1, tf_s=remaining)
-            if p.status == "optimal":
-                self.good = (f.t, p)
-                return
+            for tf in (remaining, remaining + 0.3, remaining - 0.3):
+                p = plan_with_drag(r, v, f.y[6], self.limits, nodes, f.aero, sref, f.zone.alt_m, extra, dist,
+                                   None, 1, tf_s=tf)
+                if p.status == "optimal":
+                    self.good = (f.t, p)
+                    return
         p = plan_with_drag(r, v, f.y[6], self.limits, nodes, f.aero, sref, f.zone.alt_m, extra, dist, warm, its)
         if p.status == "optimal":
             self.good = (f.t, p)

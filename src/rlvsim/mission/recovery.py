@@ -245,10 +245,10 @@ class BoosterFlight:
                 if t_win is None:
                     armed = alt < 10_000.0     # no 1-D window at all: let the planner judge
                     next_window = self.t + 2.0
-                elif t_win - self.t < 3.0:
+                elif t_win - self.t < 1.5:
                     armed = True
                 else:
-                    next_window = max(self.t, t_win - 5.0)
+                    next_window = max(self.t, t_win - 3.0)
             if armed:
                 # would a burn that starts one step later still land?  if not, light now.  The
                 # check uses the ignition margin; a booster that never had that margin (heavy, low
