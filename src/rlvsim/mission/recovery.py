@@ -321,3 +321,25 @@ class BoosterFlight:
                               "tilt_deg": round(tilt, 2), "miss_distance_m": round(miss, 2),
                               "propellant_remaining_kg": round(prop, 1)},
                 "landing_burn": self.landing.as_dict()}
+
+
+def landing_trial(mission, vehicle, t_s, y_eci, earth=None, thrust_scale: float = 1.0):
+    """Fly only the closed-loop landing burn from an ignition state (ECI), e.g. a dispersed one:
+    returns (outcome, info).  ``thrust_scale`` multiplies the engines' real thrust, unknown to the
+    guidance (a thrust dispersion)."""
+    from types import SimpleNamespace
+
+    from ..flight.propagator import EarthModel
+    earth = earth or EarthModel()
+    stack = SimpleNamespace(t_sep=t_s, y_sep=np.asarray(y_eci, float), booster_mass_sep_kg=float(y_eci[6]))
+    bf = BoosterFlight(mission, vehicle, stack, Recorder("booster"), [], earth)
+    bf.body.P[D.P_THRUST_SCALE] = thrust_scale
+    bf.body.P[D.P_MDOT_SCALE] = thrust_scale
+    plan = bf.plan
+    n, fv, ae, isp = bf._engines("landing")
+    m_plan_dry = bf.m_dry + 0.1 * bf._landing_need_kg(bf.m_dry)
+    limits = limits_for(bf.stage, n, bf.zone.alt_m, m_plan_dry, plan.landing_throttle_plan,
+                        plan.landing_pointing_max_deg, plan.landing_glide_slope_deg, bf.g)
+    bf.rec.add(bf.t, bf.y, bf.body, "aero_descent")
+    info = bf._landing_burn(limits, n, fv, ae, isp)
+    return bf.outcome, info
