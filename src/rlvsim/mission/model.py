@@ -53,6 +53,9 @@ class Recovery(_Strict):
     """Booster recovery plan: the phases after separation and their guidance settings."""
     mode: RecoveryMode = "expendable"
     landing_zone: str | None = None
+    # an ad-hoc zone instead of a catalog one (e.g. a downrange pad placed on the ground track)
+    landing_zone_position: tuple[float, float, float] | None = None   # (lat_deg, lon_deg, alt_m)
+    landing_zone_type: Literal["pad", "drone_ship"] = "pad"
     reserve_kg: float | None = Field(default=None, ge=0)   # booster propellant kept for recovery
     reserve_margin: float = Field(default=0.05, ge=0, le=1)  # extra fraction on top of the flown need
     flip_duration_s: float = Field(default=15.0, ge=0, le=120)        # separation -> boostback ignition

@@ -16,37 +16,73 @@ from .catalog import list_missions, load_mission
 from .model import Ascent, Mission, Recovery, Target
 
 
-def _template(vehicle_name: str) -> Mission | None:
-    if vehicle_name in list_missions():
-        return load_mission(vehicle_name)
-    for m in list_missions():
-        mm = load_mission(m)
-        if mm.vehicle == vehicle_name:
-            return mm
-    return None
+def _template(vehicle_name: str, recovery: str = "expendable") -> Mission | None:
+    """The vehicle's reference mission: the one whose recovery mode matches, else the one named
+    after the vehicle, else any mission of that vehicle."""
+    mine = [load_mission(m) for m in list_missions()]
+    mine = [m for m in mine if m.vehicle == vehicle_name]
+    for m in mine:
+        if m.recovery.mode == recovery and recovery != "expendable":
+            return m
+    for m in mine:
+        if m.name == vehicle_name:
+            return m
+    return mine[0] if mine else None
+
+
+def _zone_on_track(tpl: Mission, launch_site: str, inclination_deg: float):
+    """(lat, lon, alt) at the reference zone's distance from its launch site, along the launch
+    azimuth of an orbit of this inclination (the same side, north- or south-going, as the
+    reference mission)."""
+    from ..earth.frames import downrange_point, geodesic_inverse
+    from ..earth.sites import get_site
+    from ..guidance.ascent import launch_azimuth_deg
+    from .recovery import zone_site
+    ref_site = get_site(tpl.launch_site)
+    zone = zone_site(tpl.recovery)
+    dist, az_ref, _ = geodesic_inverse(ref_site.lat_deg, ref_site.lon_deg, zone.lat_deg, zone.lon_deg)
+    site = get_site(launch_site)
+    southward = 90.0 < (az_ref % 360.0) < 270.0
+    az = launch_azimuth_deg(site.lat_deg, inclination_deg, ascending=not southward)
+    lat, lon = downrange_point(site.lat_deg, site.lon_deg, az, dist)
+    return (float(lat), float(lon), float(zone.alt_m))
 
 
 def build_mission(vehicle, orbit_alt_km, inclination_deg, recovery="expendable", site=None,
                   payload_kg=0.0, landing_zone=None) -> Mission:
-    tpl = _template(vehicle.name)
+    tpl = _template(vehicle.name, recovery)
     ascent = tpl.ascent if tpl else Ascent()
     launch_site = site or (tpl.launch_site if tpl else None)
     if launch_site is None:
         raise InputError(f"vehicle '{vehicle.name}' has no reference mission: give --site")
     if recovery not in ("expendable", "downrange", "rtls", "droneship"):
         raise InputError(f"--recovery = {recovery!r}: must be one of expendable, downrange, rtls, droneship")
-    zone = landing_zone
-    if recovery != "expendable" and zone is None:
-        zone = tpl.recovery.landing_zone if (tpl and tpl.recovery.mode == recovery) else "unspecified"
+    az = None
+    if tpl and tpl.ascent.launch_azimuth_deg is not None and 90.0 < tpl.ascent.launch_azimuth_deg < 270.0:
+        # the reference mission flies south-going: keep that side of the orbit plane
+        from ..earth.sites import get_site
+        from ..guidance.ascent import launch_azimuth_deg
+        az = launch_azimuth_deg(get_site(launch_site).lat_deg, inclination_deg, ascending=False)
+    rec = Recovery(mode=recovery, landing_zone=landing_zone or ("unspecified" if recovery != "expendable" else None))
+    if recovery != "expendable" and landing_zone is None:
+        # the reference mission's recovery settings; for a downrange pad or a drone ship, the zone
+        # is placed on this orbit's ground track at the reference zone's downrange distance
+        if tpl and tpl.recovery.mode == recovery:
+            rec = tpl.recovery.model_copy(update={"reserve_kg": None})
+            if recovery in ("downrange", "droneship"):
+                rec = rec.model_copy(update={"landing_zone_position": _zone_on_track(
+                    tpl, launch_site, inclination_deg)})
+        else:
+            rec = Recovery(mode=recovery, landing_zone="unspecified")
     return Mission(name=f"{vehicle.name}-payload", vehicle=vehicle.name, launch_site=launch_site,
                    payload_kg=payload_kg,
                    target=Target(perigee_km=orbit_alt_km, apogee_km=orbit_alt_km,
                                  inclination_deg=inclination_deg),
                    # a flight's own throttle schedule (e.g. CRS-11's Block 3 thrust) is not the
                    # vehicle's capability: payload runs fly full throttle
-                   ascent=ascent.model_copy(update={"launch_azimuth_deg": None, "throttle_schedule": [],
+                   ascent=ascent.model_copy(update={"launch_azimuth_deg": az, "throttle_schedule": [],
                                                     "meco_time_s": None}),
-                   recovery=Recovery(mode=recovery, landing_zone=zone))
+                   recovery=rec)
 
 
 def margin_kg(mission: Mission, vehicle) -> float:
@@ -96,8 +132,36 @@ def _golden_max(f, lo, hi, n):
     return (c, fc) if fc > fd else (d, fd)
 
 
+def size_recovery_reserve(mission: Mission, vehicle, reserve_kg: float, max_flights: int = 5):
+    """The booster propellant the flown recovery needs, plus the mission's stated margin.
+
+    Flies the whole mission with a reserve, takes what the recovery used (everything kept at
+    separation except what the entry burn spent only because it was there; the landing margin the
+    booster still holds at touchdown counts as needed), adds ``recovery.reserve_margin`` and flies
+    again until the reserve changes by less than 1 %.  A recovery that fails with a reserve is
+    retried with 25 % more.  Returns (reserve_kg, landed, flights)."""
+    from .simulation import simulate
+    margin = mission.recovery.reserve_margin
+    landed = False
+    flights = 0
+    for _ in range(max_flights):
+        m = mission.model_copy(update={"recovery": mission.recovery.model_copy(update={"reserve_kg": reserve_kg})})
+        b = simulate(m, vehicle).summary()["stages"]["booster"]
+        flights += 1
+        landed = b["outcome"] == "landed"
+        if landed:
+            need = b["propellant_at_separation_kg"] - b.get("entry_surplus_burned_kg", 0.0)
+            new = need * (1.0 + margin)
+        else:
+            new = reserve_kg * 1.25
+        if landed and abs(new - reserve_kg) < 0.01 * reserve_kg:
+            return new, True, flights
+        reserve_kg = min(new, 0.6 * vehicle.stages[0].propellant_mass_kg)
+    return reserve_kg, landed, flights
+
+
 def max_payload(vehicle, *, orbit_alt_km: float, inclination_deg: float, recovery: str = "expendable",
-                site: str | None = None, tol_kg: float = 20.0) -> dict:
+                site: str | None = None, tol_kg: float = 20.0, size_reserve: bool = True) -> dict:
     v = load_vehicle(vehicle) if isinstance(vehicle, str) else vehicle
     base = build_mission(v, orbit_alt_km, inclination_deg, recovery, site)
     from ..earth.sites import get_site
@@ -177,7 +241,27 @@ def max_payload(vehicle, *, orbit_alt_km: float, inclination_deg: float, recover
         raise InputError(f"{v.name} cannot reach a {orbit_alt_km:g} km, {inclination_deg:g} deg orbit "
                          f"with recovery '{recovery}' even with no payload")
     from .simulation import recovery_reserve_kg
+    reserve = recovery_reserve_kg(base, v)
+    reserve_source = "vehicle file fraction" if recovery != "expendable" else "none"
+    if recovery != "expendable" and size_reserve:
+        if base.recovery.landing_zone == "unspecified":
+            notes.append("no landing zone for this recovery mode in the vehicle's reference mission: "
+                         "the reserve is the vehicle file's fraction, not a flown recovery")
+        else:
+            sized, landed, n_fl = size_recovery_reserve(
+                base.model_copy(update={"payload_kg": payload,
+                                        "ascent": base.ascent.model_copy(update={"pitch_kick_deg": kick})}),
+                v, reserve)
+            flights += n_fl
+            if landed:
+                reserve = sized
+                reserve_source = "flown recovery + %.0f %% margin" % (100 * base.recovery.reserve_margin)
+                base = base.model_copy(update={"recovery": base.recovery.model_copy(update={"reserve_kg": reserve})})
+                payload, f1 = secant(max(payload, 0.3 * guess), kick)
+            else:
+                notes.append(f"the flown recovery did not land with up to {sized:.0f} kg kept: "
+                             "reserve left at the vehicle file's fraction")
     return {"vehicle": v.name, "site": s.name, "recovery": recovery, "orbit_alt_km": orbit_alt_km,
             "inclination_deg": inclination_deg, "payload_kg": round(payload, 0),
-            "booster_recovery_reserve_kg": round(recovery_reserve_kg(base, v), 0),
+            "booster_recovery_reserve_kg": round(reserve, 0), "reserve_source": reserve_source,
             "pitch_kick_deg": round(kick, 3), "flights_simulated": flights, "notes": notes}

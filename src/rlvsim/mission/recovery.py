@@ -18,6 +18,16 @@ from .landing import LandingReport, feasible_from, ignition_window, limits_for
 G0 = 9.80665
 
 
+def zone_site(plan):
+    """The landing zone of a recovery plan: a catalog site, or the plan's ad-hoc position."""
+    from ..earth.sites import Site, get_site
+    if plan.landing_zone_position is None:
+        return get_site(plan.landing_zone)
+    lat, lon, alt = plan.landing_zone_position
+    return Site(name=plan.landing_zone or "ad-hoc zone", kind="landing", lat_deg=lat, lon_deg=lon, alt_m=alt,
+                landing_type=plan.landing_zone_type, source="ad-hoc position given in the mission")
+
+
 class BoosterFlight:
     """State machine of one recovered booster; `run()` flies it to the ground."""
 
@@ -30,7 +40,7 @@ class BoosterFlight:
         self.events = events
         self.earth = earth
         self.faults = faults
-        self.zone_site = get_site(self.plan.landing_zone)
+        self.zone_site = zone_site(self.plan)
         self.zone = make_zone(self.zone_site, earth)
         self.t = stack.t_sep
         self.y = stack.y_sep.copy()
@@ -197,6 +207,7 @@ class BoosterFlight:
         # (with its margin), keep burning it off: a lighter booster falls slower and lands on one
         # engine.  Never below 150 m/s, where 'retrograde' stops being a direction.
         stops = [Event("entry_end", "speed", v_target, -1), Event("burnout", "mass", m_keep, -1)]
+        m_target = None
         for _ in range(2):
             while True:
                 ev = self._step(self.t + 1.0, stops + [Event("ground", "altitude", self.zone.alt_m, -1)])
@@ -206,7 +217,10 @@ class BoosterFlight:
                     break
             if ev != "entry_end" or self.y[6] <= m_keep + 50.0:
                 break
+            m_target = self.y[6]
             stops = [Event("entry_end", "speed", 150.0, -1), Event("surplus_spent", "mass", m_keep, -1)]
+        # what was burned only because it was there (not needed by the recovery): reserve sizing
+        self.info["entry_surplus_burned_kg"] = round(float(m_target - self.y[6]), 1) if m_target else 0.0
         self.body.engines_off()
         self._ev("entry_end", target_speed_m_s=round(v_target, 1), predicted_max_q_Pa=round(q_pred, 0),
                  predicted_heating_proxy=round(h_pred, 0))
