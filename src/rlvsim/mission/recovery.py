@@ -16,6 +16,7 @@ from .ascent import _event, engine_args
 from .landing import LandingReport, feasible_from, ignition_window, limits_for
 
 G0 = 9.80665
+ENTRY_SHARE = 0.15    # share of the propellant above the landing keep that the boostback leaves for entry
 
 
 def zone_site(plan):
@@ -115,7 +116,7 @@ class BoosterFlight:
         m_floor = self.m_dry + self._landing_need_kg(self.m_dry)
         # entry propellant as the predictor will fly it is part of the prediction; keep it too
         n, fv, ae, isp = self._engines("entry")
-        entry_need = 0.3 * (self.y[6] - m_floor)
+        entry_need = ENTRY_SHARE * (self.y[6] - m_floor)
         m_min = m_floor + entry_need
         sol = target_boostback(self.body.clone(), self.t, self.y, self.zone, self._engines("boostback"),
                                plan.boostback_elevation_deg, self._entry_spec(m_floor), m_min, self.earth,
