@@ -43,7 +43,8 @@ class ZoneFrame:
         c, s = math.cos(th), math.sin(th)
         R = np.array([[c, s, 0.0], [-s, c, 0.0], [0.0, 0.0, 1.0]])        # ECI -> ECEF
         r_e = R @ y[:3]
-        v_rel = y[3:6] - np.cross([0.0, 0.0, self.omega], y[:3])
+        w = self.omega
+        v_rel = np.array([y[3] + w * y[1], y[4] - w * y[0], y[5]])      # v - omega x r
         v_e = R @ v_rel
         return self.axes @ (r_e - self.r_ecef_m), self.axes @ v_e
 

@@ -58,10 +58,11 @@ class LinearTangentGuidance:
     def _frame(y):
         r = y[:3]
         rh = r / np.linalg.norm(r)
-        east = np.cross([0.0, 0.0, 1.0], rh)
+        east = np.array([-rh[1], rh[0], 0.0])          # z x r_hat
         en = np.linalg.norm(east)
         east = east / en if en > 1e-9 else np.array([0.0, 1.0, 0.0])
-        north = np.cross(rh, east)
+        north = np.array([rh[1] * east[2] - rh[2] * east[1], rh[2] * east[0] - rh[0] * east[2],
+                          rh[0] * east[1] - rh[1] * east[0]])
         return rh, east, north
 
     def law(self, x, frame):
@@ -81,8 +82,10 @@ class LinearTangentGuidance:
         r = seg.y[:3]
         v = seg.y[3:6]
         rn = np.linalg.norm(r)
-        h = np.cross(r, v)
-        ci = h[2] / np.linalg.norm(h)
+        hx = r[1] * v[2] - r[2] * v[1]
+        hy = r[2] * v[0] - r[0] * v[2]
+        hz = r[0] * v[1] - r[1] * v[0]
+        ci = hz / math.sqrt(hx * hx + hy * hy + hz * hz)
         res = np.array([(rn - self.target.perigee_radius_m) / 1e4,
                         (r @ v) / rn / 10.0,
                         (ci - math.cos(self.target.inclination_rad)) * 100.0])

@@ -65,13 +65,14 @@ def disturbance_enu(body: Body, t, y, zone, g) -> np.ndarray:
     scratch = body.clone()
     scratch.engines_off()
     f = scratch.accel(t, y)
-    w = np.array([0.0, 0.0, zone.omega])
     th = zone.theta0 + zone.omega * t
     c, s = math.cos(th), math.sin(th)
     R = np.array([[c, s, 0.0], [-s, c, 0.0], [0.0, 0.0, 1.0]])
     r_e = R @ y[:3]
-    v_e = R @ (y[3:6] - np.cross(w, y[:3]))
-    a_e = R @ f[3:6] - 2 * np.cross(w, v_e) - np.cross(w, np.cross(w, r_e))
+    om = zone.omega
+    v_e = R @ np.array([y[3] + om * y[1], y[4] - om * y[0], y[5]])              # v - omega x r
+    # rotating-frame acceleration: a - 2 omega x v_e - omega x (omega x r_e), omega along z
+    a_e = R @ f[3:6] + np.array([2 * om * v_e[1] + om * om * r_e[0], -2 * om * v_e[0] + om * om * r_e[1], 0.0])
     a_enu = zone.axes @ a_e
     a_enu[2] += g
     return a_enu
