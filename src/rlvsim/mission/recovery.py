@@ -248,6 +248,7 @@ class BoosterFlight:
         armed = False          # the ignition is near: check with the planner every step
         next_window = self.t
         warm = warm_full = None
+        n_armed = 0            # before the first feasible plan, check every third step only
         while True:
             alt = self.rec.last[8] - self.zone.alt_m
             if plan.aero_steering and self.t >= next_steer and alt > 1500.0:
@@ -264,7 +265,8 @@ class BoosterFlight:
                     armed = True
                 else:
                     next_window = max(self.t, t_win - 3.0)
-            if armed:
+            skip = armed and warm is None and warm_full is None and (n_armed := n_armed + 1) % 3 != 1
+            if armed and not skip:
                 # would a burn that starts one step later still land?  if not, light now.  The
                 # check uses the ignition margin; a booster that never had that margin (heavy, low
                 # thrust) is lit on the same rule with the full thrust instead: late, but landable.
