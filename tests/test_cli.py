@@ -106,3 +106,20 @@ def test_check_case_cli_writes_reference_columns(tmp_path):
                           "velocity_east_m_s", "velocity_down_m_s"]
     cmp = json.loads(p.stdout)
     assert cmp["sim04"]["altitude_m_max"] < 0.11     # core spread of case 9 (README of the data)
+
+
+def test_economics_commands_print_json():
+    p = run("economics", "reliability", "--fit-until", "2016-12-31", "--predict-year", "2017", "--json", check=True)
+    r = json.loads(p.stdout)
+    # the attempts file's documented counts (tests/data/SOURCES.md): 16 attempts before 2017
+    assert r["data"]["attempts"] == 16
+    assert r["prediction"]["observed_rate"] == 1.0       # 15 / 15 landings in 2017
+    p = run("economics", "budget", "--budget-usd", "3e8", "--cost-per-flight-usd", "5e7", "--json", check=True)
+    assert json.loads(p.stdout)["attempts_affordable"] == 6            # floor(3e8 / 5e7)
+    p = run("economics", "constellation", "--vehicle", "zhuque3", "--satellites", "1000",
+            "--satellite-mass-kg", "500", "--json", check=True)
+    c = json.loads(p.stdout)
+    assert c["launches"] == math.ceil(1000 / c["satellites_per_launch"])
+    p = run("economics", "constellation", "--vehicle", "zhuque3", "--satellites", "0",
+            "--satellite-mass-kg", "500")
+    assert p.returncode == 2 and "Traceback" not in p.stderr
