@@ -216,8 +216,38 @@ class LandingBurn:
         self.limits = limits
         self.limits_full = replace(limits, thrust_max_N=limits.thrust_max_N / flight.plan.landing_throttle_plan)
         self.n = n_engines
+        self.n0 = n_engines
+        self.pending = sorted((fl for fl in flight.faults if fl.phase == "landing_burn"), key=lambda fl: fl.delay_s)
         self.good = None          # (t0, plan)
         self.dist = None          # drag profile of the last re-plan
+        self.dead = False         # no engine left
+
+    def _inject(self, fault) -> str:
+        """Apply a fault now; returns the crash cause it implies if the stage can no longer land."""
+        from dataclasses import replace
+
+        from .flight import FlightEvent
+        f = self.f
+        lost = min(fault.engines, self.n)
+        self.n -= lost
+        row = f.rec.last
+        f.events.append(FlightEvent("fault", "booster", float(f.t), float(row[8]), float(row[11]),
+                                    {"kind": fault.kind, "engines_lost": lost, "engines_left": self.n,
+                                     "description": fault.description}))
+        f.info.setdefault("faults", []).append({"kind": fault.kind, "time_s": round(f.t, 3),
+                                                 "engines_lost": lost, "engines_left": self.n})
+        if self.n <= 0:
+            f.body.engines_off()
+            self.dead = True
+            return f"engine out {f.t - f.landing.ignition_time_s:.1f} s after landing-burn ignition: no engine left"
+        # the guidance re-plans with the engines left
+        k = self.n / (self.n + lost)
+        self.limits = replace(self.limits, thrust_max_N=self.limits.thrust_max_N * k,
+                              thrust_min_N=self.limits.thrust_min_N * k)
+        self.limits_full = replace(self.limits_full, thrust_max_N=self.limits_full.thrust_max_N * k,
+                                   thrust_min_N=self.limits_full.thrust_min_N * k)
+        self.good = None
+        return ""
 
     def _replan(self, r, v, remaining):
         f = self.f
@@ -319,14 +349,16 @@ class LandingBurn:
         t_ign = f.t
         cause = ""
         while True:
+            if self.pending and f.t >= t_ign + self.pending[0].delay_s - 1e-9:
+                cause = self._inject(self.pending.pop(0)) or cause
             r, v = f.zone.to_enu(f.t, f.y)
             r = r + np.array([0.0, 0.0, aim_below_m(self.limits, self.limits.dry_mass_kg)])
             remaining = (self.good[0] + self.good[1].tf_s - f.t) if self.good else 1e9
-            if remaining > TERMINAL_S:   # tiny horizons are ill-posed: the terminal law takes over
+            if remaining > TERMINAL_S and not self.dead:   # tiny horizons are ill-posed: terminal law
                 self._replan(r, v, remaining)
                 if len(rep.plans) < 400 and self.good is not None:
                     rep.plans.append((f.t, self.good[1]))
-            thrust = self._thrust(v)
+            thrust = None if self.dead else self._thrust(v)
             step = dt
             if thrust is None:
                 f.body.engines_off()
@@ -343,6 +375,8 @@ class LandingBurn:
                 k = int(np.searchsorted(p.t_s, f.t - t0 + 1e-9, side="right"))
                 if k < len(p.t_s):
                     step = min(step, max(t0 + p.t_s[k] - f.t, 1e-3))
+            if self.pending:               # stop exactly at the next fault
+                step = min(step, max(t_ign + self.pending[0].delay_s - f.t, 1e-3))
             ev = f._step(f.t + step, [ground, burnout], h_max=dt)
             if ev == "ground":
                 return cause

@@ -6,6 +6,8 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
+from ..faults.model import Fault
+
 RecoveryMode = Literal["expendable", "downrange", "rtls", "droneship"]
 
 
@@ -67,6 +69,7 @@ class Recovery(_Strict):
     entry_max_dynamic_pressure_Pa: float = Field(default=90_000.0, gt=0)     # after the entry burn
     entry_max_heating_proxy: float = Field(default=2.5e8, gt=0)              # sqrt(rho) v^3 (SI)
     landing_propellant_margin: float = Field(default=1.3, ge=1.0, le=5.0)  # kept for landing / 1-D need
+    landing_engines: int | None = Field(default=None, ge=1, le=50)   # override the vehicle's landing burn
     aero_steering: bool = True
     landing_throttle_plan: float = Field(default=0.9, gt=0.3, le=1.0)   # plan with this share of max thrust
     landing_replan_hz: float = Field(default=5.0, ge=1.0, le=50.0)
@@ -90,4 +93,5 @@ class Mission(_Strict):
     target: Target
     ascent: Ascent = Field(default_factory=Ascent)
     recovery: Recovery = Field(default_factory=Recovery)
+    faults: list[Fault] = Field(default_factory=list)
     source: str = ""          # where the profile comes from

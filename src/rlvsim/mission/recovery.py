@@ -40,7 +40,7 @@ class BoosterFlight:
         self.rec = rec
         self.events = events
         self.earth = earth
-        self.faults = faults
+        self.faults = [fl for fl in (faults if faults is not None else mission.faults) if fl.stage == "booster"]
         self.zone_site = zone_site(self.plan)
         self.zone = make_zone(self.zone_site, earth)
         self.t = stack.t_sep
@@ -71,7 +71,10 @@ class BoosterFlight:
         self.events.append(_event(self.rec, name, "booster", **detail))
 
     def _engines(self, burn):
-        return engine_args(self.stage, burn)
+        n, fv, ae, isp = engine_args(self.stage, burn)
+        if burn == "landing" and self.plan.landing_engines is not None:
+            n = min(self.plan.landing_engines, self.stage.engine_count)
+        return n, fv, ae, isp
 
     def _landing_need_kg(self, m):
         """Propellant kept for the landing burn of a booster of final mass ``m``: stopping from
