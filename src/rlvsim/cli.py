@@ -15,6 +15,8 @@ app.add_typer(vehicles_app, name="vehicles")
 econ_app = typer.Typer(help="What reuse is worth: launch cost, constellations, reliability growth, test budget.",
                        no_args_is_help=True)
 app.add_typer(econ_app, name="economics")
+tel_app = typer.Typer(help="Real flights: compare a simulated mission with webcast telemetry.", no_args_is_help=True)
+app.add_typer(tel_app, name="telemetry")
 
 
 def _console():
@@ -122,6 +124,22 @@ def check_case(case: Path = typer.Argument(..., help="A NESC-schema case.toml.")
     for tool, d in cmp.items():
         c.print(f"  vs {tool}: altitude {d['altitude_m_max']:.4g} m, ground {d['ground_m_max']:.4g} m, "
                 f"velocity {d['velocity_m_s_max']:.4g} m/s (max over the run)")
+
+
+# ------------------------------------------------------------------------------------ telemetry
+@tel_app.command("compare")
+def tel_compare(csv: Path = typer.Argument(..., help="Telemetry CSV (time_s, velocity_m_s, altitude_m) or JSON."),
+                mission: str = typer.Option(..., "--mission", help="Mission to fly (name or TOML)."),
+                events: Optional[Path] = typer.Option(None, "--events", help="events.csv (default: beside the CSV)."),
+                as_json: bool = typer.Option(False, "--json", help="Print JSON.")):
+    """Fly MISSION and compare it with the telemetry: residuals per phase, event timing."""
+    from .mission import fly as _fly
+    from .telemetry import read_events, read_telemetry
+    from .telemetry.compare import compare
+    tel = read_telemetry(csv)
+    ev_file = events or (csv.parent / "events.csv")
+    web = read_events(ev_file, csv.stem) if ev_file.exists() else None
+    _show(compare(_fly(mission), tel, web), as_json)
 
 
 # ------------------------------------------------------------------------------------ economics
