@@ -288,10 +288,36 @@ class LandingBurn:
         if p2 is None or p2.status != "optimal":
             p2 = plan_with_drag(r, v, f.y[6], self.limits_full, nodes, f.aero, sref, f.zone.alt_m, extra, dist,
                                 warm, 1, min_error_fallback=True)
+        if p2.status != "optimal" and self.n > 1 and self._fewer_engines(r, v, nodes, sref, extra, dist, warm):
+            return
         kind = "full_thrust" if p2.status == "optimal" else p2.status
         rep.fallback_log.append((round(f.t, 3), kind, p2.message or p.message))
         if p2.status in ("optimal", "min_error"):
             self.good = (f.t, p2)
+
+    def _fewer_engines(self, r, v, nodes, sref, extra, dist, warm) -> bool:
+        """Too much thrust to land (the engines lit cannot throttle low enough): shut engines down,
+        one at a time, until a plan exists (a '3-1' landing burn)."""
+        from dataclasses import replace
+
+        from .flight import FlightEvent
+        f = self.f
+        for k in range(self.n - 1, 0, -1):
+            s = k / self.n
+            lim = replace(self.limits, thrust_max_N=self.limits.thrust_max_N * s, thrust_min_N=self.limits.thrust_min_N * s)
+            p = plan_with_drag(r, v, f.y[6], lim, nodes, f.aero, sref, f.zone.alt_m, extra, dist, warm, 2)
+            if p.status == "optimal":
+                row = f.rec.last
+                f.events.append(FlightEvent("engine_shutdown", "booster", float(f.t), float(row[8]), float(row[11]),
+                                            {"engines_lit": k, "was": self.n}))
+                self.limits = lim
+                self.limits_full = replace(self.limits_full, thrust_max_N=self.limits_full.thrust_max_N * s,
+                                           thrust_min_N=self.limits_full.thrust_min_N * s)
+                self.n = k
+                self.good = (f.t, p)
+                f.landing.fallback_log.append((round(f.t, 3), "engine_shutdown", f"{k} engine(s) left lit"))
+                return True
+        return False
 
     def _thrust(self, v):
         """Thrust (ENU, N) to apply now, or None for engine cut-off."""
