@@ -38,8 +38,8 @@ P_THRUST_VAC = 9         # per engine (N), at throttle 1
 P_EXIT_AREA = 10         # per engine (m^2)
 P_MDOT_MAX = 11          # per engine at throttle 1 (kg/s)
 P_THROTTLE = 12
-P_ATT_MODE = 13          # 0 inertial direction u0 + udot (t - t_ref); 1 along air-relative velocity;
-                         # 2 against air-relative velocity
+P_ATT_MODE = 13          # 0 inertial direction u0 + udot (t - t_ref); 1 along the Earth-relative
+                         # velocity (gravity turn); 2 against it (retrograde burns)
 P_U0 = 14                # 14,15,16
 P_UDOT = 17              # 17,18,19  (1/s)
 P_T_REF = 20
@@ -158,8 +158,11 @@ def rhs(t, y, P, cd_tab, wind_tab, out):
     vax = 0.0
     vay = 0.0
     vaz = 0.0
+    vrx = 0.0
+    vry = 0.0
+    vrz = 0.0
     if need_air:
-        lat, lon, h, vax, vay, vaz, _, _, _ = _air_state(t, y, P, wind_tab)
+        lat, lon, h, vax, vay, vaz, vrx, vry, vrz = _air_state(t, y, P, wind_tab)
     if P[P_AERO_ON] != 0.0:
         T, p_amb, rho, a_snd = us76(h)
         rho *= P[P_RHO_SCALE]
@@ -198,11 +201,16 @@ def rhs(t, y, P, cd_tab, wind_tab, out):
             ux = P[P_U0] + P[P_UDOT] * dt
             uy = P[P_U0 + 1] + P[P_UDOT + 1] * dt
             uz = P[P_U0 + 2] + P[P_UDOT + 2] * dt
+        elif mode == 1.0:
+            # gravity turn: along the Earth-relative velocity (a low-speed wind must not tip it over)
+            ux = vrx
+            uy = vry
+            uz = vrz
         else:
-            sgn = 1.0 if mode == 1.0 else -1.0
-            ux = sgn * vax
-            uy = sgn * vay
-            uz = sgn * vaz
+            # retrograde burns (entry, predicted landing burns): against the Earth-relative velocity
+            ux = -vrx
+            uy = -vry
+            uz = -vrz
         un = math.sqrt(ux * ux + uy * uy + uz * uz)
         if un > 1e-12:
             k = thr / (m * un)

@@ -66,8 +66,11 @@ def landing_point(body: Body, t, y, zone: ZoneFrame, model: LandingBurnModel, st
     b.set_lift(0.0, (0.0, 0.0, 1.0))
     b.set_engines(n, fv, ae, isp, model.throttle, mass_min_kg=model.mass_min_kg)
     b.point_retrograde()
-    seg = b.propagate(t, y, t + 600.0, [Event("stop", "speed", 5.0, -1), ground,
-                                        Event("out", "mass", model.mass_min_kg + 1.0, -1)], h_max_s=2.0)
+    try:
+        seg = b.propagate(t, y, t + 600.0, [Event("stop", "speed", 5.0, -1), ground,
+                                            Event("out", "mass", model.mass_min_kg + 1.0, -1)], h_max_s=2.0)
+    except FloatingPointError:        # a burn the integrator cannot finish: no landing point there
+        return zone.to_enu(t, y)[0][:2], None
     return zone.to_enu(seg.t_s, seg.y)[0][:2], t_ign
 
 

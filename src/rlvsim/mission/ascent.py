@@ -16,6 +16,10 @@ from ..guidance.upper import InsertionTarget, LinearTangentGuidance
 from .flight import FlightEvent
 
 
+class AscentFailure(RuntimeError):
+    """The stacked ascent could not continue (e.g. the vehicle fell back)."""
+
+
 @dataclass
 class StackResult:
     t_meco: float
@@ -40,9 +44,24 @@ def engine_args(stage, burn: str):
     return n, e.thrust_vac_N, e.exit_area_m2, e.isp_vac_s
 
 
+def pitch_program(rec: Recorder):
+    """The nominal gravity turn as an attitude program: (time_s, tilt from the local vertical in deg)
+    of the Earth-relative velocity along the recorded ascent (gravity-turn rows)."""
+    tab = rec.table()
+    m = tab["phase"] == "gravity_turn"
+    v = np.maximum(tab["speed_m_s"][m], 1e-6)
+    tilt = np.degrees(np.arccos(np.clip(tab["vertical_speed_m_s"][m] / v, -1.0, 1.0)))
+    return np.column_stack([tab["time_s"][m], tilt])
+
+
 def fly_stack(mission, vehicle, site, reserve_kg: float, rec: Recorder, events: list,
-              earth: EarthModel, dt_s: float = 1.0) -> StackResult:
-    """Liftoff to separation.  Returns the state at MECO and separation."""
+              earth: EarthModel, dt_s: float = 1.0, perturb=None, program=None) -> StackResult:
+    """Liftoff to separation.  Returns the state at MECO and separation.
+
+    Without ``program`` the first stage flies a gravity turn (thrust along the Earth-relative
+    velocity).  With ``program`` ((t, tilt_deg) rows, e.g. pitch_program() of a nominal flight) it
+    flies that attitude program in the launch-azimuth plane, as real first stages do: a dispersed
+    flight then does not run away the way an open-loop gravity turn does."""
     from ..earth.frames import geodetic_to_ecef
 
     booster, upper = vehicle.stages[0], vehicle.stages[1]
@@ -64,6 +83,8 @@ def fly_stack(mission, vehicle, site, reserve_kg: float, rec: Recorder, events: 
         az = launch_azimuth_deg(site.lat_deg, mission.target.inclination_deg)
 
     body = Body(earth=earth)
+    if perturb is not None:
+        perturb.apply(body, "stack")
     a = booster.aero["ascent_stack"]
     body.set_aero(a.mach, a.cd, booster.reference_area_m2)
     n, fv, ae, isp = engine_args(booster, "ascent")
@@ -94,13 +115,20 @@ def fly_stack(mission, vehicle, site, reserve_kg: float, rec: Recorder, events: 
         else:
             phase = "gravity_turn"
             t_next = t + dt_s
-            body.point_prograde()
+            if program is None:
+                body.point_prograde()
+            else:
+                k0 = float(np.interp(t, program[:, 0], program[:, 1]))
+                k1 = float(np.interp(t_next, program[:, 0], program[:, 1]))
+                d0 = tilted(u_, e_, n_, az, k0)
+                d1 = tilted(u_, e_, n_, az, k1)
+                body.point_inertial(d0, (d1 - d0) / (t_next - t), t)
         body.set_throttle(throttle_at(asc.throttle_schedule, t))
         seg = body.propagate(t, y, t_next, stop)
         t, y = seg.t_s, seg.y
         rec.add(t, y, body, phase)
         if seg.event == "ground":
-            raise RuntimeError("the stack fell back to the ground during ascent: check thrust and mass")
+            raise AscentFailure(f"the stack fell back to the ground at T+{t:.1f} s (phase {phase})")
         if seg.event == "meco":
             break
     t_meco, y_meco = t, y.copy()
@@ -136,7 +164,7 @@ def fly_stack(mission, vehicle, site, reserve_kg: float, rec: Recorder, events: 
 
 
 def fly_upper(mission, vehicle, stack: StackResult, rec: Recorder, events: list,
-              earth: EarthModel, dt_s: float = 2.0):
+              earth: EarthModel, dt_s: float = 2.0, perturb=None):
     """Separation to SECO under closed-loop guidance.  Returns (orbit, outcome, info)."""
     upper = vehicle.stages[1]
     asc = mission.ascent
@@ -144,6 +172,8 @@ def fly_upper(mission, vehicle, stack: StackResult, rec: Recorder, events: list,
     y[6] -= stack.booster_mass_sep_kg
     t = stack.t_sep
     body = Body(earth=earth)
+    if perturb is not None:
+        perturb.apply(body, "upper")
     a = upper.aero["upper"]
     body.set_aero(a.mach, a.cd, upper.reference_area_m2)
     fairing_on = stack.fairing_on

@@ -99,7 +99,7 @@ def margin_kg(mission: Mission, vehicle) -> float:
         stack = fly_stack(mission, vehicle, site, recovery_reserve_kg(mission, vehicle),
                           Recorder("stack"), [], earth)
         orbit, outcome, info, left = fly_upper(mission, vehicle, stack, Recorder("upper"), [], earth)
-    except (RuntimeError, FloatingPointError):
+    except (RuntimeError, FloatingPointError):     # AscentFailure is a RuntimeError
         return -1e6
     if outcome == "orbit":
         return left

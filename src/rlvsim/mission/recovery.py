@@ -32,7 +32,7 @@ def zone_site(plan):
 class BoosterFlight:
     """State machine of one recovered booster; `run()` flies it to the ground."""
 
-    def __init__(self, mission, vehicle, stack, rec: Recorder, events: list, earth, faults=None):
+    def __init__(self, mission, vehicle, stack, rec: Recorder, events: list, earth, faults=None, perturb=None):
         from ..earth.sites import get_site
         self.m = mission
         self.plan = mission.recovery
@@ -49,6 +49,8 @@ class BoosterFlight:
         st = self.stage
         self.m_dry = st.dry_mass_kg + st.residual_propellant_kg
         self.body = Body(earth=earth)
+        if perturb is not None:
+            perturb.apply(self.body, "booster")
         a = st.aero.get("booster_tail_first") or st.aero["ascent_stack"]
         self.aero = a
         self.body.set_aero(a.mach, a.cd, st.reference_area_m2, a.cl_alpha_per_rad)

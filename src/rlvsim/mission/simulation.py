@@ -7,7 +7,7 @@ import numpy as np
 
 from ..flight.propagator import Body, EarthModel, Event
 from ..flight.recorder import Recorder
-from .ascent import _event, fly_stack, fly_upper
+from .ascent import AscentFailure, _event, fly_stack, fly_upper
 from .flight import Flight, StageResult
 
 
@@ -24,10 +24,12 @@ def recovery_reserve_kg(mission, vehicle) -> float:
 
 
 def _coast_booster(vehicle, stack, rec: Recorder, events: list, earth: EarthModel, site_alt_m=0.0,
-                   dt_s: float = 2.0):
+                   dt_s: float = 2.0, perturb=None):
     """Unpowered, tail-first fall of an expended booster from separation to the ground."""
     booster = vehicle.stages[0]
     body = Body(earth=earth)
+    if perturb is not None:
+        perturb.apply(body, "booster")
     a = booster.aero.get("booster_tail_first") or booster.aero["ascent_stack"]
     body.set_aero(a.mach, a.cd, booster.reference_area_m2)
     t = stack.t_sep
@@ -50,8 +52,10 @@ def _coast_booster(vehicle, stack, rec: Recorder, events: list, earth: EarthMode
             "impact_speed_m_s": round(float(row[11]), 2)}
 
 
-def simulate(mission, vehicle=None, *, earth: EarthModel | None = None) -> Flight:
-    """Fly a mission: ascent, staging, upper stage to orbit, and the booster after separation."""
+def simulate(mission, vehicle=None, *, earth: EarthModel | None = None, perturb=None) -> Flight:
+    """Fly a mission: ascent, staging, upper stage to orbit, and the booster after separation.
+    ``perturb`` (flight.perturbation.Perturbation) disperses the physics flown (thrust, Isp, drag,
+    air density, wind); a dispersed vehicle (masses) is passed as ``vehicle``."""
     from ..earth.sites import get_site
     from ..vehicles import load_vehicle
 
@@ -62,16 +66,36 @@ def simulate(mission, vehicle=None, *, earth: EarthModel | None = None) -> Fligh
     reserve = recovery_reserve_kg(mission, vehicle)
     events: list = []
     rec_stack = Recorder("stack")
-    stack = fly_stack(mission, vehicle, site, reserve, rec_stack, events, earth)
+    program = None
+    if perturb is not None:
+        # a dispersed flight flies the nominal flight's attitude program (see fly_stack)
+        from .ascent import pitch_program
+        rec_nom = Recorder("stack")
+        fly_stack(mission, load_nominal(mission, vehicle), site, reserve, rec_nom, [], earth)
+        program = pitch_program(rec_nom)
+    try:
+        stack = fly_stack(mission, vehicle, site, reserve, rec_stack, events, earth, perturb=perturb,
+                          program=program)
+    except AscentFailure as exc:
+        tab = rec_stack.table()
+        info = {"crash": {"phase": "ascent", "cause": str(exc)}}
+        stages = {"booster": StageResult("booster", tab, "crashed", info),
+                  "upper": StageResult("upper", tab, "lost", info)}
+        return Flight(vehicle.name, mission.name, mission.payload_kg, events, stages, None, 0.0,
+                      notes=[f"ascent failed: {exc}"])
     rec_upper = Recorder("upper")
-    orbit, up_outcome, up_info, _ = fly_upper(mission, vehicle, stack, rec_upper, events, earth)
+    orbit, up_outcome, up_info, _ = fly_upper(mission, vehicle, stack, rec_upper, events, earth, perturb=perturb)
     rec_boost = Recorder("booster")
     if mission.recovery.mode == "expendable":
-        b_info = _coast_booster(vehicle, stack, rec_boost, events, earth, site_alt_m=0.0)
+        b_info = _coast_booster(vehicle, stack, rec_boost, events, earth, site_alt_m=0.0, perturb=perturb)
         b_outcome = "expended"
     else:
         from .recovery import BoosterFlight
-        b_outcome, b_info = BoosterFlight(mission, vehicle, stack, rec_boost, events, earth).run()
+        try:
+            b_outcome, b_info = BoosterFlight(mission, vehicle, stack, rec_boost, events, earth,
+                                              perturb=perturb).run()
+        except FloatingPointError as exc:      # never crash a campaign: record it as a lost booster
+            b_outcome, b_info = "crashed", {"crash": {"phase": "recovery", "cause": f"numerical failure: {exc}"}}
     # the booster's own table starts with the shared ascent
     stack_tab = rec_stack.table()
     stages = {
@@ -84,6 +108,13 @@ def simulate(mission, vehicle=None, *, earth: EarthModel | None = None) -> Fligh
     }
     return Flight(vehicle.name, mission.name, mission.payload_kg, events, stages, orbit,
                   stack.max_q_Pa)
+
+
+def load_nominal(mission, vehicle):
+    """The undispersed vehicle of a (possibly mass-dispersed) vehicle: the catalog entry by name
+    when there is one, else the vehicle itself."""
+    from ..vehicles import list_vehicles, load_vehicle
+    return load_vehicle(vehicle.name) if vehicle.name in list_vehicles() else vehicle
 
 
 def _join(a: dict, b: dict) -> dict:
