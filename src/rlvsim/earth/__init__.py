@@ -6,7 +6,7 @@ not re-exported: use ``rlvsim.earth.atmosphere.atmosphere`` and ``rlvsim.earth.g
 """
 from __future__ import annotations
 
-import importlib
+from .._lazy import lazy_exports
 
 _EXPORTS = {
     "atmosphere": ["us76", "AtmosphereState"],
@@ -18,18 +18,4 @@ _EXPORTS = {
     "wind": ["WindModel", "wind_ned", "wind_from_mapping"],
     "sites": ["Site", "get_site", "list_sites"],
 }
-_WHERE = {name: mod for mod, names in _EXPORTS.items() for name in names}
-__all__ = sorted(_WHERE)
-
-
-def __getattr__(name: str):
-    mod = _WHERE.get(name)
-    if mod is None:
-        raise AttributeError(f"module 'rlvsim.earth' has no attribute {name!r}")
-    value = getattr(importlib.import_module(f"{__name__}.{mod}"), name)
-    globals()[name] = value
-    return value
-
-
-def __dir__():
-    return sorted(set(globals()) | set(__all__))
+__getattr__, __dir__, __all__ = lazy_exports(__name__, _EXPORTS, globals())

@@ -4,7 +4,7 @@ Names are re-exported lazily (PEP 562) so that ``import rlvsim.telemetry`` does 
 """
 from __future__ import annotations
 
-import importlib
+from .._lazy import lazy_exports
 
 _EXPORTS = {
     "readers": ["Telemetry", "read_telemetry", "read_events", "UNITS"],
@@ -16,18 +16,4 @@ _EXPORTS = {
                    "readout_interval"],
     "events": ["detect_events", "EventDetection", "DetectedEvent"],
 }
-_WHERE = {name: mod for mod, names in _EXPORTS.items() for name in names}
-__all__ = sorted(_WHERE)
-
-
-def __getattr__(name: str):
-    mod = _WHERE.get(name)
-    if mod is None:
-        raise AttributeError(f"module 'rlvsim.telemetry' has no attribute {name!r}")
-    value = getattr(importlib.import_module(f"{__name__}.{mod}"), name)
-    globals()[name] = value
-    return value
-
-
-def __dir__():
-    return sorted(set(globals()) | set(__all__))
+__getattr__, __dir__, __all__ = lazy_exports(__name__, _EXPORTS, globals())
