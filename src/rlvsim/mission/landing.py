@@ -126,11 +126,17 @@ def ignition_window(body, t, y, zone, limits, g, step_s=0.5, max_s=600.0):
     return last_ok
 
 
-def drag_profile(v_enu, h_m, mass_kg, aero, sref_m2, wind_enu=np.zeros(3)):
+def drag_profile(v_enu, h_m, mass_kg, aero, sref_m2, wind=None):
     """Aerodynamic drag acceleration (ENU, m/s^2) at each node of a planned burn, from that plan's
-    velocities, heights and masses: 0.5 rho(h) |v_air|^2 Cd(Mach) S / m against the airflow."""
+    velocities, heights and masses: 0.5 rho(h) |v_air|^2 Cd(Mach) S / m against the airflow.
+    ``wind``: the body's wind table (altitude, north, east, down), evaluated at each node."""
     from ..earth.atmosphere import atmosphere
-    v_air = np.asarray(v_enu, float) - wind_enu
+    v_air = np.asarray(v_enu, float).copy()
+    if wind is not None and np.any(wind[1:] != 0.0):
+        hh = np.asarray(h_m, float)
+        v_air[:, 0] -= np.interp(hh, wind[0], wind[2])     # east
+        v_air[:, 1] -= np.interp(hh, wind[0], wind[1])     # north
+        v_air[:, 2] += np.interp(hh, wind[0], wind[3])     # up = -down
     spd = np.linalg.norm(v_air, axis=1)
     atm = atmosphere(np.maximum(np.asarray(h_m, float), -1000.0))
     cd = np.interp(spd / atm.speed_of_sound_m_s, aero.mach, aero.cd)
@@ -138,15 +144,15 @@ def drag_profile(v_enu, h_m, mass_kg, aero, sref_m2, wind_enu=np.zeros(3)):
     return -k[:, None] * v_air
 
 
-def guess_drag_profile(r, v, m, n, zone_alt_m, aero, sref_m2, extra):
+def guess_drag_profile(r, v, m, n, zone_alt_m, aero, sref_m2, extra, wind=None):
     """Drag along a first-guess burn: speed falling linearly to zero, height as a uniform stop."""
     frac = (np.arange(n) + 0.5) / n
     vel = np.outer(1.0 - frac, v)
     h = zone_alt_m + max(r[2], 0.0) * (1.0 - frac) ** 2
-    return drag_profile(vel, h, np.full(n, m), aero, sref_m2) + extra
+    return drag_profile(vel, h, np.full(n, m), aero, sref_m2, wind) + extra
 
 
-def plan_drag_profile(plan, elapsed_s, n, zone_alt_m, aero, sref_m2, extra):
+def plan_drag_profile(plan, elapsed_s, n, zone_alt_m, aero, sref_m2, extra, wind=None):
     """Drag along the previous plan, shifted by the time flown since it was made."""
     t = plan.t_s
     tf_left = max(plan.tf_s - elapsed_s, 1e-3)
@@ -154,7 +160,7 @@ def plan_drag_profile(plan, elapsed_s, n, zone_alt_m, aero, sref_m2, extra):
     vel = np.column_stack([np.interp(tk, t, plan.v_enu_m_s[:, j]) for j in range(3)])
     h = zone_alt_m + np.interp(tk, t, plan.r_enu_m[:, 2])
     m = np.interp(tk, t, plan.mass_kg)
-    return drag_profile(vel, h, m, aero, sref_m2) + extra
+    return drag_profile(vel, h, m, aero, sref_m2, wind) + extra
 
 
 def rotating_terms_enu(body: Body, t, y, zone, g) -> np.ndarray:
@@ -166,7 +172,7 @@ def rotating_terms_enu(body: Body, t, y, zone, g) -> np.ndarray:
 
 
 def plan_with_drag(r, v, m, limits, nodes, aero, sref_m2, zone_alt_m, extra, dist0, warm=None,
-                   iterations=2, min_error_fallback=False, tf_s=None):
+                   iterations=2, min_error_fallback=False, tf_s=None, wind=None):
     """Successive planning: plan with drag profile ``dist0``, re-evaluate the drag along that plan
     and plan again (drag depends on the trajectory, which depends on the drag).  ``tf_s`` fixes the
     time of flight (shrinking horizon); None searches it."""
@@ -178,7 +184,7 @@ def plan_with_drag(r, v, m, limits, nodes, aero, sref_m2, zone_alt_m, extra, dis
                              tf_s=tf_s, min_error_fallback=min_error_fallback and k == iterations - 1)
         if plan.status not in ("optimal", "min_error") or k == iterations - 1:
             break
-        dist = plan_drag_profile(plan, 0.0, nodes, zone_alt_m, aero, sref_m2, extra)
+        dist = plan_drag_profile(plan, 0.0, nodes, zone_alt_m, aero, sref_m2, extra, wind)
         warm = plan.tf_s
     return plan
 
@@ -192,14 +198,14 @@ def feasible_from(body, t, y, zone, limits, g, nodes, warm, aero, sref_m2):
     r = r + np.array([0.0, 0.0, aim_below_m(limits, limits.dry_mass_kg)])
     extra = rotating_terms_enu(body, t, y, zone, g)
     if warm is not None:
-        dist = plan_drag_profile(warm, 0.0, nodes, zone.alt_m, aero, sref_m2, extra)
+        dist = plan_drag_profile(warm, 0.0, nodes, zone.alt_m, aero, sref_m2, extra, body.wind_tab)
         plan = plan_with_drag(r, v, y[6], limits, nodes, aero, sref_m2, zone.alt_m, extra, dist, None, 1,
-                              tf_s=warm.tf_s)
+                              tf_s=warm.tf_s, wind=body.wind_tab)
         if plan.status == "optimal":
             return plan
-    dist = guess_drag_profile(r, v, y[6], nodes, zone.alt_m, aero, sref_m2, extra)
+    dist = guess_drag_profile(r, v, y[6], nodes, zone.alt_m, aero, sref_m2, extra, body.wind_tab)
     plan = plan_with_drag(r, v, y[6], limits, nodes, aero, sref_m2, zone.alt_m, extra, dist,
-                          warm.tf_s if warm is not None else None)
+                          warm.tf_s if warm is not None else None, wind=body.wind_tab)
     return plan if plan.status == "optimal" else None
 
 
@@ -256,12 +262,13 @@ class LandingBurn:
         sref = f.stage.reference_area_m2
         extra = rotating_terms_enu(f.body, f.t, f.y, f.zone, f.g)
         if self.good is not None:
-            dist = plan_drag_profile(self.good[1], f.t - self.good[0], nodes, f.zone.alt_m, f.aero, sref, extra)
+            dist = plan_drag_profile(self.good[1], f.t - self.good[0], nodes, f.zone.alt_m, f.aero, sref, extra,
+                                     f.body.wind_tab)
             if self.dist is not None:
                 dist = 0.5 * (dist + self.dist)          # damp the plan <-> drag feedback
             warm = remaining
         else:
-            dist = guess_drag_profile(r, v, f.y[6], nodes, f.zone.alt_m, f.aero, sref, extra)
+            dist = guess_drag_profile(r, v, f.y[6], nodes, f.zone.alt_m, f.aero, sref, extra, f.body.wind_tab)
             warm = None
         its = 1 if self.good is not None else 2
         self.dist = dist
@@ -272,11 +279,12 @@ class LandingBurn:
             # and again (it always starts with the cheap minimum-thrust arc) until nothing lands.
             for tf in (remaining, remaining + 0.3, remaining - 0.3):
                 p = plan_with_drag(r, v, f.y[6], self.limits, nodes, f.aero, sref, f.zone.alt_m, extra, dist,
-                                   None, 1, tf_s=tf)
+                                   None, 1, tf_s=tf, wind=f.body.wind_tab)
                 if p.status == "optimal":
                     self.good = (f.t, p)
                     return
-        p = plan_with_drag(r, v, f.y[6], self.limits, nodes, f.aero, sref, f.zone.alt_m, extra, dist, warm, its)
+        p = plan_with_drag(r, v, f.y[6], self.limits, nodes, f.aero, sref, f.zone.alt_m, extra, dist, warm, its,
+                           wind=f.body.wind_tab)
         if p.status == "optimal":
             self.good = (f.t, p)
             return
@@ -284,10 +292,10 @@ class LandingBurn:
         p2 = None
         if self.good is not None:      # the thrust reserve, same touchdown time (shrinking horizon)
             p2 = plan_with_drag(r, v, f.y[6], self.limits_full, nodes, f.aero, sref, f.zone.alt_m, extra, dist,
-                                None, 1, tf_s=remaining)
+                                None, 1, tf_s=remaining, wind=f.body.wind_tab)
         if p2 is None or p2.status != "optimal":
             p2 = plan_with_drag(r, v, f.y[6], self.limits_full, nodes, f.aero, sref, f.zone.alt_m, extra, dist,
-                                warm, 1, min_error_fallback=True)
+                                warm, 1, min_error_fallback=True, wind=f.body.wind_tab)
         if p2.status != "optimal" and self.n > 1 and self._fewer_engines(r, v, nodes, sref, extra, dist, warm):
             return
         kind = "full_thrust" if p2.status == "optimal" else p2.status
@@ -304,8 +312,10 @@ class LandingBurn:
         f = self.f
         for k in range(self.n - 1, 0, -1):
             s = k / self.n
-            lim = replace(self.limits, thrust_max_N=self.limits.thrust_max_N * s, thrust_min_N=self.limits.thrust_min_N * s)
-            p = plan_with_drag(r, v, f.y[6], lim, nodes, f.aero, sref, f.zone.alt_m, extra, dist, warm, 2)
+            lim = replace(self.limits, thrust_max_N=self.limits.thrust_max_N * s,
+                          thrust_min_N=self.limits.thrust_min_N * s)
+            p = plan_with_drag(r, v, f.y[6], lim, nodes, f.aero, sref, f.zone.alt_m, extra, dist, warm, 2,
+                               wind=f.body.wind_tab)
             if p.status == "optimal":
                 row = f.rec.last
                 f.events.append(FlightEvent("engine_shutdown", "booster", float(f.t), float(row[8]), float(row[11]),
