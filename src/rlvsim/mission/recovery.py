@@ -6,11 +6,10 @@ import math
 
 import numpy as np
 
-from ..earth.atmosphere import us76
 from ..flight import dynamics as D
 from ..flight.propagator import Body, Event
 from ..flight.recorder import Recorder
-from ..guidance.boostback import EntrySpec, make_zone, predict_impact, target_boostback
+from ..guidance.boostback import EntrySpec, make_zone, target_boostback
 from ..guidance.descent import steer
 from .ascent import _event, engine_args
 from .landing import LandingReport, feasible_from, ignition_window, limits_for
@@ -33,7 +32,6 @@ class BoosterFlight:
     """State machine of one recovered booster; `run()` flies it to the ground."""
 
     def __init__(self, mission, vehicle, stack, rec: Recorder, events: list, earth, faults=None, perturb=None):
-        from ..earth.sites import get_site
         self.m = mission
         self.plan = mission.recovery
         self.stage = vehicle.stages[0]

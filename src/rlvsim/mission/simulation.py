@@ -1,7 +1,6 @@
 """`simulate()`: wire guidance to dynamics for every stage of a mission and return a Flight."""
 from __future__ import annotations
 
-import math
 
 import numpy as np
 
