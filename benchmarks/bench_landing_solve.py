@@ -5,8 +5,11 @@
 Paths: (a) a new CVXPY problem per call (ECOS if installed, else Clarabel), (b) the cached DPP
 CVXPY problem with Clarabel, (c) the real-time Numba interior-point method; plus QOCO through the
 cached problem when the `qoco` package is installed (information only).  Prints p50 / p99 wall time
-per fixed-tf solve, ratios, the largest fuel difference between paths and unconverged solves, then
-the free-final-time search cold and warm-started.  Random perturbations use a fixed seed.
+per fixed-tf solve, ratios, the largest fuel difference between paths and unconverged solves, the
+real-time path's interior-point iterations, the same at N = 30 (the simulator's node count), the
+free-final-time search cold and warm-started, and a shrinking-horizon re-plan sequence (every 0.2 s
+along the plan, small state errors) solved cold and with the solver's warm start
+(`realtime.WARM_START`, off by default).  Random perturbations use a fixed seed.
 """
 from __future__ import annotations
 
@@ -17,7 +20,7 @@ import time
 import numpy as np
 
 from rlvsim.guidance.landing import LandingLimits, solve_landing
-from rlvsim.guidance.landing import lcvx_cvxpy
+from rlvsim.guidance.landing import lcvx_cvxpy, realtime, warmstart
 from rlvsim.guidance.landing.problem import check_inputs, scale
 from rlvsim.guidance.landing.realtime import solve_fixed
 
@@ -28,26 +31,28 @@ MARS = LandingLimits(thrust_min_N=6 * 0.3 * 3100 * C27, thrust_max_N=6 * 0.8 * 3
 N, TF = 50, 72.0
 
 
-def cases(count, seed=1):
+def cases(count, seed=1, n_nodes=N):
     rng = np.random.default_rng(seed)
     out = []
     for _ in range(count):
         r = np.array([2000.0, 0.0, 1500.0]) * rng.uniform(0.95, 1.05, 3)
         v = np.array([80.0, 30.0, -75.0]) + rng.uniform(-5.0, 5.0, 3)
         m = 1905.0 + rng.uniform(-20.0, 20.0)
-        _bad, (r, v, m, n, d) = check_inputs(r, v, m, MARS, N, None)
+        _bad, (r, v, m, n, d) = check_inputs(r, v, m, MARS, n_nodes, None)
         out.append((r, v, m, scale(r, v, m, MARS, n, d)))
     return out
 
 
-def run(fn, sample):
+def run(fn, sample, iterations=None):
     """Times, fuels (nan unless optimal), unconverged count (not optimal at full accuracy and not
-    proven infeasible) and infeasible count."""
+    proven infeasible) and infeasible count; appends each solve's iterations to `iterations`."""
     times, fuels, bad, infeasible = [], [], 0, 0
     for _r, _v, m, sp in sample:
         t0 = time.perf_counter()
         res = fn(sp, TF / sp.T_s)
         times.append(time.perf_counter() - t0)
+        if iterations is not None:
+            iterations.append(res.iterations)
         ok = res.status == "optimal" and not res.message
         fuels.append(m * (1.0 - math.exp(res.z[-1])) if ok else math.nan)
         infeasible += res.status == "infeasible" and "inaccurate" not in res.message
@@ -62,6 +67,39 @@ def qoco_cached(sp, tf):
     prob, variables, _par = lcvx_cvxpy._CACHE[key]
     t0 = time.perf_counter()
     return lcvx_cvxpy._solve(prob, variables, "QOCO", t0)
+
+
+def replans(n_nodes, seed=2):
+    """Shrinking-horizon re-plans every 0.2 s along the nominal plan, each solved cold and warm:
+    (cold times, warm times, cold iterations, warm iterations, max relative fuel difference,
+    warm starts repeated cold)."""
+    rng = np.random.default_rng(seed)
+    plan = solve_landing([2000.0, 0.0, 1500.0], [80.0, 30.0, -75.0], 1905.0, MARS, n_nodes=n_nodes)
+    out = ([], [], [], [], 0.0)
+    warmstart.clear()
+    realtime.WARM_STATS.update(tried=0, repeated_cold=0)
+    t = 0.2
+    while plan.tf_s - t > 2.0:
+        r = np.array([np.interp(t, plan.t_s, plan.r_enu_m[:, j]) for j in range(3)])
+        v = np.array([np.interp(t, plan.t_s, plan.v_enu_m_s[:, j]) for j in range(3)])
+        r, v = r + rng.normal(0.0, 0.5, 3), v + rng.normal(0.0, 0.1, 3)     # tracking errors
+        m = float(np.interp(t, plan.t_s, plan.mass_kg))
+        res = []
+        for warm in (False, True):
+            realtime.WARM_START = warm
+            t0 = time.perf_counter()
+            p = solve_landing(r, v, m, MARS, n_nodes=n_nodes, tf_s=plan.tf_s - t, min_error_fallback=False)
+            res.append((time.perf_counter() - t0, p))
+        realtime.WARM_START = False
+        (tc, pc), (tw, pw) = res
+        if pc.status == pw.status == "optimal":
+            out[0].append(tc)
+            out[1].append(tw)
+            out[2].append(pc.iterations)
+            out[3].append(pw.iterations)
+            out = out[:4] + (max(out[4], abs(pw.fuel_kg - pc.fuel_kg) / pc.fuel_kg),)
+        t += 0.2
+    return out + (realtime.WARM_STATS["repeated_cold"],)
 
 
 def main(quick: bool = False):
@@ -79,8 +117,9 @@ def main(quick: bool = False):
     if "QOCO" in cp.installed_solvers():
         paths.append(("(info) DPP CVXPY + QOCO", qoco_cached, n_dpp))
     results = {}
+    rt_iters = []
     for name, fn, count in paths:
-        t, f, bad, infeasible = run(fn, sample[:count])
+        t, f, bad, infeasible = run(fn, sample[:count], rt_iters if fn is solve_fixed else None)
         results[name] = (t, f, bad)
         rows.append((name, count, np.percentile(t, 50) * 1e3, np.percentile(t, 99) * 1e3, bad,
                      infeasible))
@@ -101,6 +140,18 @@ def main(quick: bool = False):
         k = len(f)
         diff = np.nanmax(np.abs(f - f_rt[:k]) / f_rt[:k])
         print(f"max relative fuel difference {name} vs (c): {diff:.2e}")
+    print(f"(c) interior-point iterations per solve: median {np.median(rt_iters):.0f}, "
+          f"mean {np.mean(rt_iters):.1f}, max {max(rt_iters)}")
+    # the simulator's node count
+    s30 = cases(n_rt, n_nodes=30)
+    solve_fixed(s30[0][3], TF / s30[0][3].T_s)
+    it30 = []
+    t30, f30, bad30, inf30 = run(solve_fixed, s30, it30)
+    _t, f30_ref, _b, _i = run(lcvx_cvxpy.solve_cached, s30[:n_dpp // 2])
+    diff30 = np.nanmax(np.abs(f30_ref - f30[:len(f30_ref)]) / f30[:len(f30_ref)])
+    print(f"(c) at N = 30: {n_rt} solves, p50 {np.percentile(t30, 50) * 1e3:.3f} ms, p99 "
+          f"{np.percentile(t30, 99) * 1e3:.3f} ms, unconverged {bad30}, infeasible {inf30}; iterations "
+          f"median {np.median(it30):.0f}, max {max(it30)}; max fuel difference vs (b) {diff30:.2e}")
     # free final time: cold search, then warm-started from the cold optimum shifted by 3 %
     cold_t, warm_t, cold_it, warm_it, dtf = [], [], [], [], []
     for r, v, m, _sp in sample[:n_free]:
@@ -116,6 +167,11 @@ def main(quick: bool = False):
     print(f"free-tf search (real-time path, {n_free} states): cold p50 {np.median(cold_t) * 1e3:.1f} ms "
           f"({np.median(cold_it):.0f} IPM iterations), warm-started p50 {np.median(warm_t) * 1e3:.1f} ms "
           f"({np.median(warm_it):.0f} iterations); max fuel difference warm vs cold {max(dtf):.1e}")
+    for n_nodes in (30, 50):
+        tc, tw, ic, iw, dfuel, again = replans(n_nodes)
+        print(f"re-plans every 0.2 s, N = {n_nodes} ({len(tc)} solves): cold p50 {np.median(tc) * 1e3:.3f} "
+              f"ms ({np.mean(ic):.1f} iterations), solver warm start p50 {np.median(tw) * 1e3:.3f} ms "
+              f"({np.mean(iw):.1f} iterations, {again} repeated cold); max fuel difference {dfuel:.1e}")
 
 
 if __name__ == "__main__":

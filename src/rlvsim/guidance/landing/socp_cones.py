@@ -1,11 +1,12 @@
-"""Cone kernels for the real-time interior-point solver (Numba).
+"""Cone kernels of the real-time interior-point solver (Numba), for the landing problem's layout.
 
-The stacked slack vector holds nlin half-line rows (x >= 0) first, then second-order cones
-x = (x0, x1), x0 >= |x1|; SOC j occupies rows cst[j] .. cst[j] + csz[j] - 1.  Nesterov-Todd scaling:
-half-lines W = sqrt(s/z); a SOC stores (eta, wbar) with W = eta * Wbar,
-Wbar = [[w0, w1^T], [w1, I + w1 w1^T / (1 + w0)]], wbar^T J wbar = 1, J = diag(1, -1, ..., -1), so that
-W z = W^-1 s = lambda and W^-2 = eta^-2 (2 J wbar wbar^T J - J)
-(Vandenberghe, "The CVXOPT linear and quadratic cone program solvers", 2010, section 4).
+The stacked slack vector (`socp_ops`) holds nlin = 4N + 5 half-lines (x >= 0), then N second-order
+cones of size 4 and 2N + 1 of size 3, each x = (x0, x1) with x0 >= |x1|.  Nesterov-Todd scaling:
+half-lines W = eta = sqrt(s/z); a cone stores eta (at eta[nlin + cone index]) and wbar (on its rows)
+with W = eta * Wbar, Wbar = [[w0, w1^T], [w1, I + w1 w1^T / (1 + w0)]], wbar^T J wbar = 1,
+J = diag(1, -1, ..., -1), so that W z = W^-1 s = lambda and W^2 = eta^2 (2 wbar wbar^T - J),
+W^-2 = eta^-2 (2 J wbar wbar^T J - J) (Vandenberghe, "The CVXOPT linear and quadratic cone program
+solvers", 2010, section 4).  The cone sizes are compile-time constants in every loop.
 """
 from __future__ import annotations
 
@@ -13,241 +14,238 @@ import math
 
 from numba import njit
 
-JIT = {"cache": True, "error_model": "numpy"}   # no fastmath: the NaN/sign checks must hold
+JIT = {"cache": True, "error_model": "numpy"}
+# fast-math without 'nnan'/'ninf'/'afn': reassociation and FMA only, so the NaN/sign checks still hold
+JITF = {"cache": True, "error_model": "numpy", "fastmath": {"contract", "arcp", "reassoc", "nsz"}}
+INL = {**JITF, "inline": "always"}               # small helpers, specialised on the cone size q
 
 
-@njit(**JIT)
-def shift_into_cones(s, nlin, cst, csz):
+@njit(**JITF)
+def layout(N):
+    """(nlin, first row of the size-4 cones, first row of the size-3 cones, number of size-3 cones)."""
+    nlin = 4 * N + 5
+    return nlin, nlin, nlin + 4 * N, 2 * N + 1
+
+
+@njit(**INL)
+def _get(x, st, q):
+    """The components of one cone (size q = 3 or 4; the fourth is 0 when q = 3)."""
+    return x[st], x[st + 1], x[st + 2], (x[st + 3] if q == 4 else 0.0)
+
+
+@njit(**INL)
+def _put(out, st, q, v0, v1, v2, v3):
+    out[st] = v0
+    out[st + 1] = v1
+    out[st + 2] = v2
+    if q == 4:
+        out[st + 3] = v3
+
+
+@njit(**JITF)
+def shift_into_cones(s, N):
     """Return s + (1 + a) e when a = max over cones of (|s1| - s0) >= 0, else s (e = identity)."""
+    nlin, c4, c3, n3 = layout(N)
     a = -1e300
     for i in range(nlin):
         a = max(a, -s[i])
-    for j in range(cst.size):
-        st, q = cst[j], csz[j]
-        nrm = 0.0
-        for i in range(st + 1, st + q):
-            nrm += s[i] * s[i]
-        a = max(a, math.sqrt(nrm) - s[st])
+    for j in range(N + n3):
+        st, q = (c4 + 4 * j, 4) if j < N else (c3 + 3 * (j - N), 3)
+        x0, x1, x2, x3 = _get(s, st, q)
+        a = max(a, math.sqrt(x1 * x1 + x2 * x2 + x3 * x3) - x0)
     out = s.copy()
     if a >= 0.0:
-        for i in range(nlin):
-            out[i] += 1.0 + a
-        for j in range(cst.size):
-            out[cst[j]] += 1.0 + a
+        add_e(out, N, 1.0 + a)
     return out
 
 
-@njit(**JIT)
-def nt_scaling(s, z, nlin, cst, csz, eta, wbar, lam):
-    """Fill eta (per row for half-lines, per cone for SOCs at eta[nlin + j]), wbar and lam = W z.
-
-    Returns False if a point is not strictly inside its cone.
-    """
+@njit(**JITF)
+def push_into_cones(x, N, margin):
+    """Move every cone's x0 (every half-line) up so that x0 - |x1| >= margin, in place."""
+    nlin, c4, c3, n3 = layout(N)
     for i in range(nlin):
-        if not (s[i] > 0.0 and z[i] > 0.0):
-            return False
-        eta[i] = math.sqrt(s[i] / z[i])
-        lam[i] = math.sqrt(s[i] * z[i])
-    for j in range(cst.size):
-        st, q = cst[j], csz[j]
-        sr = s[st] * s[st]
-        zr = z[st] * z[st]
-        dot = s[st] * z[st]
-        for i in range(st + 1, st + q):
-            sr -= s[i] * s[i]
-            zr -= z[i] * z[i]
-            dot += s[i] * z[i]
-        if not (sr > 0.0 and zr > 0.0 and s[st] > 0.0 and z[st] > 0.0):
-            return False
-        sq_s = math.sqrt(sr)
-        sq_z = math.sqrt(zr)
-        gam2 = 2.0 * math.sqrt(0.5 * (1.0 + dot / (sq_s * sq_z)))
-        wbar[st] = (s[st] / sq_s + z[st] / sq_z) / gam2
-        for i in range(st + 1, st + q):
-            wbar[i] = (s[i] / sq_s - z[i] / sq_z) / gam2
-        et = math.sqrt(sq_s / sq_z)
-        eta[nlin + j] = et
-        _w_one(z, st, q, et, wbar, lam, False)
+        x[i] = max(x[i], margin)
+    for j in range(N + n3):
+        st, q = (c4 + 4 * j, 4) if j < N else (c3 + 3 * (j - N), 3)
+        x0, x1, x2, x3 = _get(x, st, q)
+        x[st] = max(x0, math.sqrt(x1 * x1 + x2 * x2 + x3 * x3) + margin)
+
+
+@njit(**JITF)
+def add_e(x, N, val):
+    """x += val * e (the identity element of the cone product)."""
+    nlin, c4, c3, n3 = layout(N)
+    for i in range(nlin):
+        x[i] += val
+    for j in range(N):
+        x[c4 + 4 * j] += val
+    for j in range(n3):
+        x[c3 + 3 * j] += val
+
+
+@njit(**INL)
+def _w_one(x, st, q, f, sgn, wbar, out):
+    """out = f Wbar x (sgn = 1) or f Wbar^-1 x (sgn = -1) for one cone."""
+    w0, w1, w2, w3 = _get(wbar, st, q)
+    x0, x1, x2, x3 = _get(x, st, q)
+    d = w1 * x1 + w2 * x2 + w3 * x3
+    coef = sgn * x0 + d / (1.0 + w0)
+    _put(out, st, q, f * (w0 * x0 + sgn * d), f * (x1 + coef * w1), f * (x2 + coef * w2),
+         f * (x3 + coef * w3))
+
+
+@njit(**INL)
+def _nt_one(s, z, st, q, je, eta, ie2, wbar, lam):
+    s0, s1, s2, s3 = _get(s, st, q)
+    z0, z1, z2, z3 = _get(z, st, q)
+    sr = s0 * s0 - s1 * s1 - s2 * s2 - s3 * s3
+    zr = z0 * z0 - z1 * z1 - z2 * z2 - z3 * z3
+    dot = s0 * z0 + s1 * z1 + s2 * z2 + s3 * z3
+    if not (sr > 0.0 and zr > 0.0 and s0 > 0.0 and z0 > 0.0):
+        return False
+    sq_s = math.sqrt(sr)
+    sq_z = math.sqrt(zr)
+    is_, iz = 1.0 / sq_s, 1.0 / sq_z
+    ig = 1.0 / (2.0 * math.sqrt(0.5 * (1.0 + dot * is_ * iz)))
+    a, b = is_ * ig, iz * ig
+    _put(wbar, st, q, s0 * a + z0 * b, s1 * a - z1 * b, s2 * a - z2 * b, s3 * a - z3 * b)
+    et = math.sqrt(sq_s * iz)
+    eta[je] = et
+    ie2[je] = sq_z * is_
+    _w_one(z, st, q, et, 1.0, wbar, lam)
     return True
 
 
-@njit(**JIT)
-def _w_one(x, st, q, eta_j, wbar, out, inverse):
-    w0 = wbar[st]
-    d = 0.0
-    for i in range(st + 1, st + q):
-        d += wbar[i] * x[i]
-    sgn = -1.0 if inverse else 1.0
-    f = 1.0 / eta_j if inverse else eta_j
-    x0 = x[st]
-    out[st] = f * (w0 * x0 + sgn * d)
-    coef = sgn * x0 + d / (1.0 + w0)
-    for i in range(st + 1, st + q):
-        out[i] = f * (x[i] + coef * wbar[i])
+@njit(**JITF)
+def nt_scaling(s, z, N, eta, ie2, wbar, lam):
+    """Fill eta, ie2 = eta^-2, wbar and lam = W z.  False if a point is not strictly inside its cone."""
+    nlin, c4, c3, n3 = layout(N)
+    for i in range(nlin):
+        si, zi = s[i], z[i]
+        if not (si > 0.0 and zi > 0.0):
+            return False
+        rs = 1.0 / math.sqrt(si * zi)
+        eta[i] = si * rs
+        lam[i] = si * zi * rs
+        ie2[i] = (zi * rs) * (zi * rs)
+    for j in range(N):
+        if not _nt_one(s, z, c4 + 4 * j, 4, nlin + j, eta, ie2, wbar, lam):
+            return False
+    for j in range(n3):
+        if not _nt_one(s, z, c3 + 3 * j, 3, nlin + N + j, eta, ie2, wbar, lam):
+            return False
+    return True
 
 
-@njit(**JIT)
-def apply_w(x, nlin, cst, csz, eta, wbar, out, inverse):
+@njit(**JITF)
+def apply_w(x, N, eta, wbar, out, inverse):
     """out = W x (or W^-1 x when inverse)."""
+    nlin, c4, c3, n3 = layout(N)
     if inverse:
         for i in range(nlin):
             out[i] = x[i] / eta[i]
+        for j in range(N):
+            _w_one(x, c4 + 4 * j, 4, 1.0 / eta[nlin + j], -1.0, wbar, out)
+        for j in range(n3):
+            _w_one(x, c3 + 3 * j, 3, 1.0 / eta[nlin + N + j], -1.0, wbar, out)
     else:
         for i in range(nlin):
             out[i] = x[i] * eta[i]
-    for j in range(cst.size):
-        _w_one(x, cst[j], csz[j], eta[nlin + j], wbar, out, inverse)
+        for j in range(N):
+            _w_one(x, c4 + 4 * j, 4, eta[nlin + j], 1.0, wbar, out)
+        for j in range(n3):
+            _w_one(x, c3 + 3 * j, 3, eta[nlin + N + j], 1.0, wbar, out)
 
 
-@njit(**JIT)
-def apply_w2(x, nlin, cst, csz, eta, wbar, out, power):
-    """out = W^power x for power = 2 or -2: eta^p (2 v (v . x) - J x) with v = wbar or J wbar."""
-    if power > 0:
-        for i in range(nlin):
-            out[i] = x[i] * eta[i] * eta[i]
-    else:
-        for i in range(nlin):
-            out[i] = x[i] / (eta[i] * eta[i])
-    sg = 1.0 if power > 0 else -1.0
-    for j in range(cst.size):
-        st, q = cst[j], csz[j]
-        e2 = eta[nlin + j] * eta[nlin + j]
-        f = e2 if power > 0 else 1.0 / e2
-        d = wbar[st] * x[st]
-        for i in range(st + 1, st + q):
-            d += sg * wbar[i] * x[i]
-        out[st] = f * (2.0 * d * wbar[st] - x[st])
-        for i in range(st + 1, st + q):
-            out[i] = f * (2.0 * sg * d * wbar[i] + x[i])
+@njit(**INL)
+def _corr_one(lam, dsa, dza, sm, st, q, f, wbar, out):
+    """out = f Wbar (lam \\ (-(lam o lam) - dsa o dza + sm e)) for one cone."""
+    l0, l1, l2, l3 = _get(lam, st, q)
+    a0, a1, a2, a3 = _get(dsa, st, q)
+    b0, b1, b2, b3 = _get(dza, st, q)
+    v0 = sm - (l0 * l0 + l1 * l1 + l2 * l2 + l3 * l3) - (a0 * b0 + a1 * b1 + a2 * b2 + a3 * b3)
+    v1 = -2.0 * l0 * l1 - a0 * b1 - b0 * a1
+    v2 = -2.0 * l0 * l2 - a0 * b2 - b0 * a2
+    v3 = -2.0 * l0 * l3 - a0 * b3 - b0 * a3
+    u0 = (l0 * v0 - l1 * v1 - l2 * v2 - l3 * v3) / (l0 * l0 - l1 * l1 - l2 * l2 - l3 * l3)
+    il0 = 1.0 / l0
+    u1, u2, u3 = (v1 - u0 * l1) * il0, (v2 - u0 * l2) * il0, (v3 - u0 * l3) * il0
+    w0, w1, w2, w3 = _get(wbar, st, q)
+    d = w1 * u1 + w2 * u2 + w3 * u3
+    coef = u0 + d / (1.0 + w0)
+    _put(out, st, q, f * (w0 * u0 + d), f * (u1 + coef * w1), f * (u2 + coef * w2), f * (u3 + coef * w3))
 
 
-@njit(**JIT)
-def jordan(a, b, nlin, cst, csz, out):
-    """out = a o b (Jordan product per cone: (a.b, a0 b1 + b0 a1))."""
+@njit(**JITF)
+def corrector_rhs(lam, dsa, dza, sm, N, eta, wbar, out):
+    """out = W (lam \\ rc), rc = -(lam o lam) - dsa o dza + sm e (Mehrotra's corrector)."""
+    nlin, c4, c3, n3 = layout(N)
     for i in range(nlin):
-        out[i] = a[i] * b[i]
-    for j in range(cst.size):
-        st, q = cst[j], csz[j]
-        d = a[st] * b[st]
-        a0, b0 = a[st], b[st]
-        for i in range(st + 1, st + q):
-            d += a[i] * b[i]
-            out[i] = a0 * b[i] + b0 * a[i]
-        out[st] = d
+        out[i] = eta[i] * (sm - lam[i] * lam[i] - dsa[i] * dza[i]) / lam[i]
+    for j in range(N):
+        _corr_one(lam, dsa, dza, sm, c4 + 4 * j, 4, eta[nlin + j], wbar, out)
+    for j in range(n3):
+        _corr_one(lam, dsa, dza, sm, c3 + 3 * j, 3, eta[nlin + N + j], wbar, out)
 
 
-@njit(**JIT)
-def jordan_div(lam, v, nlin, cst, csz, out):
-    """out = u solving lam o u = v per cone (lam strictly inside)."""
+@njit(**INL)
+def _ray(x0, x1, x2, x3, d0, d1, d2, d3, tcap):
+    """min(tcap, largest t >= 0 with x + t d in the cone), x strictly inside.
+
+    The boundary is at the smallest positive root of f(t) = a t^2 + 2 b t + c (c > 0).  No root
+    below tcap when f(tcap) > 0 and f is not turning back before tcap; otherwise the stable form
+    is c / (sqrt(disc) - b) when b < 0, else (then a < 0) (b + sqrt(disc)) / -a.
+    """
+    a = d0 * d0 - d1 * d1 - d2 * d2 - d3 * d3
+    b = x0 * d0 - x1 * d1 - x2 * d2 - x3 * d3
+    c = x0 * x0 - x1 * x1 - x2 * x2 - x3 * x3
+    if c <= 0.0:
+        return 0.0
+    if (a >= 0.0 and d0 >= 0.0) or ((a * tcap + 2.0 * b) * tcap + c > 0.0
+                                     and (a <= 0.0 or b + a * tcap <= 0.0)):
+        return tcap
+    sq = math.sqrt(max(b * b - a * c, 0.0))
+    t = c / (sq - b) if b < 0.0 else (b + sq) / -a
+    return min(t, tcap)
+
+
+@njit(**INL)
+def _dir_one(z2, z1, dtau, tm2, s, z, st, q, e2, wbar, dz, ds, tcap):
+    a0, a1, a2, a3 = _get(z2, st, q)
+    b0, b1, b2, b3 = _get(z1, st, q)
+    d0, d1, d2, d3 = a0 + dtau * b0, a1 + dtau * b1, a2 + dtau * b2, a3 + dtau * b3
+    _put(dz, st, q, d0, d1, d2, d3)
+    w0, w1, w2, w3 = _get(wbar, st, q)
+    t0, t1, t2, t3 = _get(tm2, st, q)
+    d = 2.0 * e2 * (w0 * d0 + w1 * d1 + w2 * d2 + w3 * d3)
+    e0, e1 = t0 - d * w0 + e2 * d0, t1 - d * w1 - e2 * d1
+    e2_, e3 = t2 - d * w2 - e2 * d2, t3 - d * w3 - e2 * d3
+    _put(ds, st, q, e0, e1, e2_, e3)
+    s0, s1, s2, s3 = _get(s, st, q)
+    y0, y1, y2, y3 = _get(z, st, q)
+    tcap = _ray(s0, s1, s2, s3, e0, e1, e2_, e3, tcap)
+    return _ray(y0, y1, y2, y3, d0, d1, d2, d3, tcap)
+
+
+@njit(**JITF)
+def direction_step(z2, z1, dtau, tm2, s, z, N, eta, wbar, dz, ds, tcap):
+    """dz = z2 + dtau z1, ds = tm2 - W^2 dz; returns min(tcap, the largest step keeping s and z in
+    the cones)."""
+    nlin, c4, c3, n3 = layout(N)
+    amax = tcap
     for i in range(nlin):
-        out[i] = v[i] / lam[i]
-    for j in range(cst.size):
-        st, q = cst[j], csz[j]
-        l0 = lam[st]
-        det = l0 * l0
-        d = 0.0
-        for i in range(st + 1, st + q):
-            det -= lam[i] * lam[i]
-            d += lam[i] * v[i]
-        u0 = (l0 * v[st] - d) / det
-        out[st] = u0
-        for i in range(st + 1, st + q):
-            out[i] = (v[i] - u0 * lam[i]) / l0
-
-
-@njit(**JIT)
-def max_step(x, dx, nlin, cst, csz):
-    """Largest a >= 0 (capped at 1e30) with x + a dx in the cones, x strictly inside."""
-    amax = 1e30
-    for i in range(nlin):
-        if dx[i] < 0.0:
-            amax = min(amax, -x[i] / dx[i])
-    for j in range(cst.size):
-        st, q = cst[j], csz[j]
-        a = dx[st] * dx[st]
-        b = x[st] * dx[st]
-        c = x[st] * x[st]
-        for i in range(st + 1, st + q):
-            a -= dx[i] * dx[i]
-            b -= x[i] * dx[i]
-            c -= x[i] * x[i]
-        if c <= 0.0:
-            return 0.0
-        disc = b * b - a * c                  # smallest positive root of a t^2 + 2 b t + c
-        if a < 0.0:
-            qq = -(b + math.copysign(math.sqrt(max(disc, 0.0)), b))
-            t = 1e30
-            if qq != 0.0:
-                r1, r2 = qq / a, c / qq
-                if r1 > 0.0:
-                    t = r1
-                if 0.0 < r2 < t:
-                    t = r2
-            amax = min(amax, t)
-        elif a == 0.0:
-            if b < 0.0:
-                amax = min(amax, -c / (2.0 * b))
-        elif b < 0.0 and disc >= 0.0:
-            amax = min(amax, c / (-b + math.sqrt(disc)))
+        d = z2[i] + dtau * z1[i]
+        e = tm2[i] - eta[i] * eta[i] * d
+        dz[i] = d
+        ds[i] = e
+        if d < 0.0 and z[i] < -d * amax:          # (divide only when the bound tightens)
+            amax = -z[i] / d
+        if e < 0.0 and s[i] < -e * amax:
+            amax = -s[i] / e
+    for j in range(N):
+        et = eta[nlin + j]
+        amax = _dir_one(z2, z1, dtau, tm2, s, z, c4 + 4 * j, 4, et * et, wbar, dz, ds, amax)
+    for j in range(n3):
+        et = eta[nlin + N + j]
+        amax = _dir_one(z2, z1, dtau, tm2, s, z, c3 + 3 * j, 3, et * et, wbar, dz, ds, amax)
     return amax
-
-
-@njit(**JIT)
-def add_gtwg(Hb, Gi, Gv, row_blk, blk_off, nlin, cst, csz, eta, wbar):
-    """Hb[block] += G_c^T W_c^-2 G_c for every cone c (each row of G has two entries, -1 = none)."""
-    for r in range(nlin):
-        blk = row_blk[r]
-        off = blk_off[blk]
-        w = 1.0 / (eta[r] * eta[r])
-        for ka in range(2):
-            ca = Gi[r, ka]
-            if ca < 0:
-                continue
-            va = w * Gv[r, ka]
-            for kb in range(2):
-                cb = Gi[r, kb]
-                if cb >= 0:
-                    Hb[blk, ca - off, cb - off] += va * Gv[r, kb]
-    for j in range(cst.size):
-        st, q = cst[j], csz[j]
-        blk = row_blk[st]
-        off = blk_off[blk]
-        ie2 = 1.0 / (eta[nlin + j] * eta[nlin + j])
-        for a in range(st, st + q):
-            ja = wbar[a] if a == st else -wbar[a]
-            for b in range(st, st + q):
-                jb = wbar[b] if b == st else -wbar[b]
-                mab = 2.0 * ja * jb
-                if a == b:
-                    mab += -1.0 if a == st else 1.0
-                mab *= ie2
-                for ka in range(2):
-                    ca = Gi[a, ka]
-                    if ca < 0:
-                        continue
-                    va = mab * Gv[a, ka]
-                    for kb in range(2):
-                        cb = Gi[b, kb]
-                        if cb >= 0:
-                            Hb[blk, ca - off, cb - off] += va * Gv[b, kb]
-
-
-@njit(**JIT)
-def g_mul(Gi, Gv, x, out):
-    """out = G x."""
-    for r in range(Gi.shape[0]):
-        acc = 0.0
-        for k in range(2):
-            if Gi[r, k] >= 0:
-                acc += Gv[r, k] * x[Gi[r, k]]
-        out[r] = acc
-
-
-@njit(**JIT)
-def gt_mul(Gi, Gv, z, out):
-    """out = G^T z (out zeroed first)."""
-    out[:] = 0.0
-    for r in range(Gi.shape[0]):
-        for k in range(2):
-            if Gi[r, k] >= 0:
-                out[Gi[r, k]] += Gv[r, k] * z[r]

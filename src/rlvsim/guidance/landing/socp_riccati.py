@@ -1,15 +1,15 @@
-"""Riccati solve of the landing problem's KKT system (Numba), the heart of the real-time solver.
+"""Riccati solve of the landing problem's KKT systems (Numba), the heart of the real-time solver.
 
-Stage k = 0..N-1 holds x_k and w_k = (u, sigma) (4); x = (r, v, z) (nx = 7, scaled ENU) or, for the
-minimum-landing-error problems, (r, v, z, q) (nx = 9) with q the horizontal landing point, constant
-in time and free at k = 0.  The terminal block holds x_N and one extra variable e.  Each interior-
-point iteration solves   H X + A^T Y = F,   A X = g   with H block-diagonal per stage and
-    x_0[0:7] = g_0,   x_{k+1} - Ad x_k - Bd w_k = g_{k+1},   E x_N = g_T,
-Ad x = (r + dt v, v, z, q), Bd w = (dt^2/2 u, dt u, -alpha dt sigma, 0)  (exact ZOH double integrator).
-The backward recursion gives y_k = -(P_k x_k + p_k); the free q_0 minimises the cost-to-go at k = 0;
-the terminal equalities are met through their p x p Schur complement
-    S = -sum_k Pi_{k+1}^T Bd R_k^-1 Bd^T Pi_{k+1} - Pi_0f^T P_0ff^-1 Pi_0f,
-with Pi_N = E^T, Pi_k = (Ad + Bd K_k)^T Pi_{k+1}.  Cost O(N) per factorisation and per solve.
+Each interior-point iteration solves  H X + A^T Y = F,  A X = g  with H = G^T W^-2 G + reg I, which
+is block-diagonal per stage (layout, A and G: `socp_ops`).  Stage Hessians are assembled from the
+Nesterov-Todd scalings on the fly.  With Ad x = (r + dt v, v, z), Bd w = (dt^2/2 u, dt u, -alpha dt
+sigma) (exact ZOH double integrator) the backward recursion gives the dynamics multipliers
+lambda_k = -(P_k x_k + p_k + Pi_k yT) and w_k = K_k x_k + kff_k - R_k^-1 Bd^T Pi_{k+1} yT; the six
+terminal equalities (r_N = v_N = 0, multipliers yT) are met through their Schur complement
+    S = -sum_k Pi_{k+1}^T Bd R_k^-1 Bd^T Pi_{k+1}  (- the free initial components' term),
+Pi_N = E^T, Pi_k = (Ad + Bd K_k)^T Pi_{k+1}.  E x_N of the yT = 0 solution is accumulated during
+the backward sweep, so a solve is one backward and one forward sweep.  O(N) per factorisation and
+per solve; all block sizes are compile-time constants.
 """
 from __future__ import annotations
 
@@ -18,13 +18,11 @@ import math
 import numpy as np
 from numba import njit
 
-from .socp_cones import JIT
-
-NW = 4   # input size (u, sigma)
-NFIX = 7  # fixed initial-state components (r, v, z)
+from .socp_cones import INL, JITF
+from .socp_ops import NP, NS, NW, NX, offsets
 
 
-@njit(**JIT)
+@njit(**JITF)
 def _chol(Mat, n, Lo):
     """Lower Cholesky factor of the n x n SPD matrix Mat into Lo.  False if not positive definite."""
     for i in range(n):
@@ -43,7 +41,7 @@ def _chol(Mat, n, Lo):
     return True
 
 
-@njit(**JIT)
+@njit(**JITF)
 def _chol_solve(Lo, n, b):
     """Solve (Lo Lo^T) x = b in place."""
     for i in range(n):
@@ -58,287 +56,352 @@ def _chol_solve(Lo, n, b):
         b[i] = acc / Lo[i, i]
 
 
-@njit(**JIT)
-def factor(Hb, N, nx, dt, h2, adt, E, reg, P, Lr, K, Pi, Ls, hx, Lf):
-    """Backward Riccati factorisation for the stage Hessians Hb (N+1, nx+4, nx+4).
+@njit(**INL)
+def _chol4s(R):
+    """Cholesky of the 4 x 4 SPD R (lower half read): (ok, 1/L00, 1/L11, 1/L22, 1/L33, L10, L20, L30,
+    L21, L31, L32); ok is False if R is not positive definite."""
+    d = R[0, 0]
+    if not d > 0.0:
+        return False, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0
+    i0 = 1.0 / math.sqrt(d)
+    l10, l20, l30 = R[1, 0] * i0, R[2, 0] * i0, R[3, 0] * i0
+    d = R[1, 1] - l10 * l10
+    if not d > 0.0:
+        return False, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0
+    i1 = 1.0 / math.sqrt(d)
+    l21, l31 = (R[2, 1] - l20 * l10) * i1, (R[3, 1] - l30 * l10) * i1
+    d = R[2, 2] - l20 * l20 - l21 * l21
+    if not d > 0.0:
+        return False, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0
+    i2 = 1.0 / math.sqrt(d)
+    l32 = (R[3, 2] - l30 * l20 - l31 * l21) * i2
+    d = R[3, 3] - l30 * l30 - l31 * l31 - l32 * l32
+    if not d > 0.0:
+        return False, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0
+    return True, i0, i1, i2, 1.0 / math.sqrt(d), l10, l20, l30, l21, l31, l32
 
-    Block N holds (x_N, e) in its top-left (nx+1) x (nx+1).  Outputs P (N+1,nx,nx), Lr (N,4,4),
-    K (N,4,nx), Pi (N+1,nx,p), Ls (p,p) Cholesky of -S, hx: H_xe (nx) and H_ee, Lf Cholesky of
-    P_0ff (q free when nx = 9).  Returns False on a numerical breakdown.
+
+@njit(**INL)
+def _w2inv3(ie2, wbar, je, st):
+    """Upper half of W^-2 = eta^-2 (2 v v^T - J), v = J wbar, of the size-3 cone je at row st."""
+    f = ie2[je]
+    w0, w1, w2 = wbar[st], wbar[st + 1], wbar[st + 2]
+    f2 = 2.0 * f
+    return (f * (2.0 * w0 * w0 - 1.0), -f2 * w0 * w1, -f2 * w0 * w2, f * (2.0 * w1 * w1 + 1.0),
+            f2 * w1 * w2, f * (2.0 * w2 * w2 + 1.0))
+
+
+@njit(**INL)
+def _stage_hessian(k, N, co, cp, ie2, wbar, reg, Hr, Hw):
+    """Stage k's Hessian: Hr (3x3, r), Hw (4x4, (u, sigma)); returns (H_zz, H_z,sigma)."""
+    nlin, c4, c3a, c3b, _cq = offsets(N)
+    a, gz, cl, cf, gsn, gcs = co[k, 0], co[k, 1], co[k, 2], co[k, 3], co[k, 4], co[k, 5]
+    i = 4 * k
+    d0, d1 = ie2[i], ie2[i + 1]
+    d23 = gz * (ie2[i + 2] + ie2[i + 3])
+    st = c4 + 4 * k                                            # |u| <= sigma, G = -I
+    f = ie2[nlin + k]
+    f2 = 2.0 * f
+    w0, w1, w2, w3 = wbar[st], wbar[st + 1], wbar[st + 2], wbar[st + 3]
+    Hw[0, 0] = f2 * w1 * w1 + f + reg
+    Hw[1, 1] = f2 * w2 * w2 + f + reg
+    Hw[2, 2] = f2 * w3 * w3 + f + d0 + reg                     # pointing: -u_z + cp sigma
+    Hw[0, 1] = Hw[1, 0] = f2 * w1 * w2
+    Hw[0, 2] = Hw[2, 0] = f2 * w1 * w3
+    Hw[1, 2] = Hw[2, 1] = f2 * w2 * w3
+    Hw[0, 3] = Hw[3, 0] = -f2 * w0 * w1
+    Hw[1, 3] = Hw[3, 1] = -f2 * w0 * w2
+    Hw[2, 3] = Hw[3, 2] = -f2 * w0 * w3 - cp * d0
+    m00, m01, m02, m11, m12, m22 = _w2inv3(ie2, wbar, nlin + N + k, c3a + 3 * k)   # lower thrust
+    s0, s1, s2 = m00 + m01 + m02, m01 + m11 + m12, m02 + m12 + m22
+    Hw[3, 3] = f * (2.0 * w0 * w0 - 1.0) + cp * cp * d0 + d1 + cf * cf * (m00 + 2.0 * m02 + m22) + reg
+    hzz = a * a * d1 + d23 + cl * cl * (s0 + s1 + s2) + reg
+    hzs = a * d1 + cf * cl * (s0 + s2)
+    m00, m01, m02, m11, m12, m22 = _w2inv3(ie2, wbar, nlin + 2 * N + k, c3b + 3 * k)  # glide (z, x, y)
+    xx, xz = gcs * gcs, gcs * gsn
+    Hr[0, 0] = xx * m11 + reg
+    Hr[1, 1] = xx * m22 + reg
+    Hr[2, 2] = gsn * gsn * m00 + reg
+    Hr[0, 1] = Hr[1, 0] = xx * m12
+    Hr[0, 2] = Hr[2, 0] = xz * m01
+    Hr[1, 2] = Hr[2, 1] = xz * m02
+    return hzz, hzs
+
+
+@njit(**INL)
+def _pi_entry(Pi, k, a, ar, fd, c, y0, y1, y2, y3, V):
+    """Entry (a, c) of Pi_k = Ad^T Pi_{k+1} - Yk^T V (ar, fd: the row and factor Ad^T adds)."""
+    return (Pi[k + 1, a, c] + fd * Pi[k + 1, ar, c]
+            - (y0 * V[0, c] + y1 * V[1, c] + y2 * V[2, c] + y3 * V[3, c]))
+
+
+@njit(**JITF)
+def factor(N, dt, h2, adt, co, cp, qe, qx, free0, ie2, wbar, reg, P, Lr, K, Pi, Ls, Lf, hsc):
+    """Backward Riccati factorisation for the current scaling.
+
+    Outputs P (N+1,7,7), Lr (N,4,4) Cholesky of R_k, K (N,4,7), Pi (N+1,7,6), Ls (6,6) Cholesky of
+    -S, Lf (3,3) Cholesky of the free initial block ((x_0[0], x_0[1], e) when free0), hsc[0] = H_ee.
+    Returns False on a numerical breakdown.
     """
-    p = E.shape[0]
-    hee = Hb[N, nx, nx]
-    if not hee > 0.0:
-        return False
-    for i in range(nx):
-        hx[i] = Hb[N, i, nx]
-    hx[nx] = hee
-    for i in range(nx):
-        for j in range(nx):
-            P[N, i, j] = Hb[N, i, j] - hx[i] * hx[j] / hee
-    for i in range(nx):
-        for a in range(p):
-            Pi[N, i, a] = E[a, i]
-    S = np.zeros((p, p))
-    PA = np.empty((nx, nx))
-    PB = np.empty((nx, NW))
+    nlin, _c4, _c3a, _c3b, cq = offsets(N)
+    Hr = np.empty((3, 3))
+    Hw = np.empty((NW, NW))
+    PB = np.empty((NX, NW))
     R = np.empty((NW, NW))
-    St = np.empty((NW, nx))
-    BtPi = np.empty((NW, p))
-    Yk = np.empty((NW, nx))
+    St = np.empty((NW, NX))
+    Yk = np.empty((NW, NX))
+    V = np.empty((NW, NP))
+    ST = np.zeros((NP, NP))
+    i = 4 * N                                                   # terminal block: z_N bounds
+    PN = P[N]
+    for a in range(NX):
+        for b in range(NX):
+            PN[a, b] = 0.0
+        PN[a, a] = reg
+    for t in range(3):
+        PN[6, 6] += ie2[i + t]
+    for a in range(NX):
+        for c in range(NP):
+            Pi[N, a, c] = 1.0 if a == c else 0.0
     for k in range(N - 1, -1, -1):
-        Pn = P[k + 1]
-        for i in range(nx):                       # PA = Pn Ad ; PB = Pn Bd
-            for j in range(nx):
-                PA[i, j] = Pn[i, j]
+        hzz, hzs = _stage_hessian(k, N, co, cp, ie2, wbar, reg, Hr, Hw)
+        for a in range(NX):                       # PB = Pn Bd
             for j in range(3):
-                PA[i, 3 + j] += dt * Pn[i, j]
-                PB[i, j] = h2 * Pn[i, j] + dt * Pn[i, 3 + j]
-            PB[i, 3] = -adt * Pn[i, 6]
+                PB[a, j] = h2 * P[k + 1, a, j] + dt * P[k + 1, a, 3 + j]
+            PB[a, 3] = -adt * P[k + 1, a, 6]
         for j in range(NW):                       # R = Hww + Bd^T Pn Bd
-            for i in range(3):
-                R[i, j] = Hb[k, nx + i, nx + j] + h2 * PB[i, j] + dt * PB[3 + i, j]
-            R[3, j] = Hb[k, nx + 3, nx + j] - adt * PB[6, j]
-        for j in range(nx):                       # St = Hwx + Bd^T Pn Ad
-            for i in range(3):
-                St[i, j] = Hb[k, nx + i, j] + h2 * PA[i, j] + dt * PA[3 + i, j]
-            St[3, j] = Hb[k, nx + 3, j] - adt * PA[6, j]
-        Lk = Lr[k]
-        if not _chol(R, NW, Lk):
+            for a in range(3):
+                R[a, j] = Hw[a, j] + h2 * PB[a, j] + dt * PB[3 + a, j]
+            R[3, j] = Hw[3, j] - adt * PB[6, j]
+        for a in range(NW):                       # St = Hwx + Bd^T Pn Ad = PB^T Ad + Hwx
+            for j in range(3):
+                St[a, j] = PB[j, a]
+                St[a, 3 + j] = PB[3 + j, a] + dt * PB[j, a]
+            St[a, 6] = PB[6, a]
+        St[3, 6] += hzs
+        ok, i0, i1, i2, i3, l10, l20, l30, l21, l31, l32 = _chol4s(R)
+        if not ok:
             return False
-        for i in range(NW):                       # Yk = L^-1 St (row by row)
-            inv = 1.0 / Lk[i, i]
-            for j in range(nx):
-                acc = St[i, j]
-                for b in range(i):
-                    acc -= Lk[i, b] * Yk[b, j]
-                Yk[i, j] = acc * inv
-        for i in range(NW - 1, -1, -1):           # K = -L^-T Yk
-            inv = 1.0 / Lk[i, i]
-            for j in range(nx):
-                acc = Yk[i, j]
-                for b in range(i + 1, NW):
-                    acc += Lk[b, i] * K[k, b, j]  # K holds -L^-T Yk already for b > i
-                K[k, i, j] = -acc * inv
-        Pk = P[k]
-        for i in range(nx):                       # Pk = Hxx + Ad^T Pn Ad - Yk^T Yk (lower half)
-            for j in range(i + 1):
-                Pk[i, j] = Hb[k, i, j] + PA[i, j] - (Yk[0, i] * Yk[0, j] + Yk[1, i] * Yk[1, j]
-                                                     + Yk[2, i] * Yk[2, j] + Yk[3, i] * Yk[3, j])
-        for i in range(3, 6):
-            for j in range(i + 1):
-                Pk[i, j] += dt * PA[i - 3, j]
-        for i in range(nx):
-            for j in range(i):
-                Pk[j, i] = Pk[i, j]
-        Pn_ = Pi[k + 1]
-        for a in range(p):                        # V = L^-1 Bd^T Pi_{k+1}
-            BtPi[0, a] = h2 * Pn_[0, a] + dt * Pn_[3, a]
-            BtPi[1, a] = h2 * Pn_[1, a] + dt * Pn_[4, a]
-            BtPi[2, a] = h2 * Pn_[2, a] + dt * Pn_[5, a]
-            BtPi[3, a] = -adt * Pn_[6, a]
-            for i in range(NW):
-                acc = BtPi[i, a]
-                for b in range(i):
-                    acc -= Lk[i, b] * BtPi[b, a]
-                BtPi[i, a] = acc / Lk[i, i]
-        for i in range(nx):                       # Pi_k = Ad^T Pi_{k+1} - Yk^T V
-            for a in range(p):
-                Pi[k, i, a] = Pn_[i, a] - (Yk[0, i] * BtPi[0, a] + Yk[1, i] * BtPi[1, a]
-                                           + Yk[2, i] * BtPi[2, a] + Yk[3, i] * BtPi[3, a])
-        for i in range(3, 6):
-            for a in range(p):
-                Pi[k, i, a] += dt * Pn_[i - 3, a]
-        for a in range(p):                        # S -= V^T V
+        Lr[k, 0, 0], Lr[k, 1, 1], Lr[k, 2, 2], Lr[k, 3, 3] = i0, i1, i2, i3
+        Lr[k, 1, 0], Lr[k, 2, 0], Lr[k, 3, 0] = l10, l20, l30
+        Lr[k, 2, 1], Lr[k, 3, 1], Lr[k, 3, 2] = l21, l31, l32
+        for j in range(NX):                       # Yk = L^-1 St ; K = -L^-T Yk
+            y0 = St[0, j] * i0
+            y1 = (St[1, j] - l10 * y0) * i1
+            y2 = (St[2, j] - l20 * y0 - l21 * y1) * i2
+            y3 = (St[3, j] - l30 * y0 - l31 * y1 - l32 * y2) * i3
+            Yk[0, j], Yk[1, j], Yk[2, j], Yk[3, j] = y0, y1, y2, y3
+            k3 = -y3 * i3
+            k2 = -(y2 + l32 * k3) * i2
+            k1 = -(y1 + l21 * k2 + l31 * k3) * i1
+            K[k, 0, j] = -(y0 + l10 * k1 + l20 * k2 + l30 * k3) * i0
+            K[k, 1, j], K[k, 2, j], K[k, 3, j] = k1, k2, k3
+        for a in range(NX):                       # Pk = Hxx + Ad^T Pn Ad - Yk^T Yk
             for b in range(a + 1):
-                S[a, b] -= (BtPi[0, a] * BtPi[0, b] + BtPi[1, a] * BtPi[1, b]
-                            + BtPi[2, a] * BtPi[2, b] + BtPi[3, a] * BtPi[3, b])
-    nf = nx - NFIX
-    if nf > 0:                                    # free q_0: S -= Pi_0f^T P_0ff^-1 Pi_0f
-        Pff = np.empty((nf, nf))
-        for i in range(nf):
-            for j in range(nf):
-                Pff[i, j] = P[0, NFIX + i, NFIX + j] + (reg if i == j else 0.0)
-        if not _chol(Pff, nf, Lf):
+                P[k, a, b] = P[k + 1, a, b] - (Yk[0, a] * Yk[0, b] + Yk[1, a] * Yk[1, b]
+                                       + Yk[2, a] * Yk[2, b] + Yk[3, a] * Yk[3, b])
+        for a in range(3):                        # Pn Ad then Ad^T (Pn Ad): the dt terms
+            for b in range(a + 1):
+                P[k, 3 + a, 3 + b] += (dt * (P[k + 1, a, 3 + b] + P[k + 1, 3 + a, b])
+                                       + dt * dt * P[k + 1, a, b])
+            for b in range(3):
+                P[k, 3 + a, b] += dt * P[k + 1, a, b]
+            P[k, 6, 3 + a] += dt * P[k + 1, 6, a]
+        for a in range(3):
+            for b in range(a + 1):
+                P[k, a, b] += Hr[a, b]
+        P[k, 6, 6] += hzz
+        for a in range(3, 6):
+            P[k, a, a] += reg
+        for a in range(NX):
+            for b in range(a):
+                P[k, b, a] = P[k, a, b]
+        for c in range(NP):                       # V = L^-1 Bd^T Pi_{k+1}
+            y0 = (h2 * Pi[k + 1, 0, c] + dt * Pi[k + 1, 3, c]) * i0
+            y1 = (h2 * Pi[k + 1, 1, c] + dt * Pi[k + 1, 4, c] - l10 * y0) * i1
+            y2 = (h2 * Pi[k + 1, 2, c] + dt * Pi[k + 1, 5, c] - l20 * y0 - l21 * y1) * i2
+            V[0, c], V[1, c], V[2, c] = y0, y1, y2
+            V[3, c] = (-adt * Pi[k + 1, 6, c] - l30 * y0 - l31 * y1 - l32 * y2) * i3
+        for a in range(NX):                       # Pi_k = Ad^T Pi_{k+1} - Yk^T V (row by row)
+            y0, y1, y2, y3 = Yk[0, a], Yk[1, a], Yk[2, a], Yk[3, a]
+            ar = a - 3 if 3 <= a < 6 else a       # Ad^T adds dt times row a - 3 to the v rows
+            fd = dt if 3 <= a < 6 else 0.0
+            p0 = _pi_entry(Pi, k, a, ar, fd, 0, y0, y1, y2, y3, V)   # (all loads before the stores)
+            p1 = _pi_entry(Pi, k, a, ar, fd, 1, y0, y1, y2, y3, V)
+            p2 = _pi_entry(Pi, k, a, ar, fd, 2, y0, y1, y2, y3, V)
+            p3 = _pi_entry(Pi, k, a, ar, fd, 3, y0, y1, y2, y3, V)
+            p4 = _pi_entry(Pi, k, a, ar, fd, 4, y0, y1, y2, y3, V)
+            p5 = _pi_entry(Pi, k, a, ar, fd, 5, y0, y1, y2, y3, V)
+            Pi[k, a, 0], Pi[k, a, 1], Pi[k, a, 2] = p0, p1, p2
+            Pi[k, a, 3], Pi[k, a, 4], Pi[k, a, 5] = p3, p4, p5
+        for a in range(NP):                       # S -= V^T V
+            for b in range(a + 1):
+                ST[a, b] -= V[0, a] * V[0, b] + V[1, a] * V[1, b] + V[2, a] * V[2, b] + V[3, a] * V[3, b]
+    i = 4 * N
+    hee = ie2[i + 3] + ie2[i + 4] + reg
+    m00, m01, m02, m11, m12, m22 = _w2inv3(ie2, wbar, nlin + 3 * N, cq)   # (qe e, .., qx x0_0, qx x0_1)
+    hee += qe * qe * m00
+    hsc[0] = hee
+    if free0:                                     # free (x0_0, x0_1, e): S -= Pi_0f^T Fb^-1 Pi_0f
+        Fb = np.empty((3, 3))
+        Fb[0, 0] = P[0, 0, 0] + qx * qx * m11
+        Fb[1, 1] = P[0, 1, 1] + qx * qx * m22
+        Fb[0, 1] = Fb[1, 0] = P[0, 0, 1] + qx * qx * m12
+        Fb[0, 2] = Fb[2, 0] = -qe * qx * m01
+        Fb[1, 2] = Fb[2, 1] = -qe * qx * m02
+        Fb[2, 2] = hee
+        if not _chol(Fb, 3, Lf):
             return False
-        Wf = np.empty((nf, p))
-        for a in range(p):
-            for i in range(nf):
-                acc = Pi[0, NFIX + i, a]
-                for b in range(i):
-                    acc -= Lf[i, b] * Wf[b, a]
-                Wf[i, a] = acc / Lf[i, i]
-        for a in range(p):
+        Wf = np.empty((3, NP))
+        for c in range(NP):
+            Wf[0, c] = Pi[0, 0, c] / Lf[0, 0]
+            Wf[1, c] = (Pi[0, 1, c] - Lf[1, 0] * Wf[0, c]) / Lf[1, 1]
+            Wf[2, c] = -(Lf[2, 0] * Wf[0, c] + Lf[2, 1] * Wf[1, c]) / Lf[2, 2]
+        for a in range(NP):
             for b in range(a + 1):
-                acc = 0.0
-                for i in range(nf):
-                    acc += Wf[i, a] * Wf[i, b]
-                S[a, b] -= acc
-    negS = np.empty((p, p))
-    for a in range(p):
+                ST[a, b] -= Wf[0, a] * Wf[0, b] + Wf[1, a] * Wf[1, b] + Wf[2, a] * Wf[2, b]
+    negS = np.empty((NP, NP))
+    for a in range(NP):
         for b in range(a + 1):
-            negS[a, b] = -S[a, b]
-            negS[b, a] = -S[a, b]
+            negS[a, b] = -ST[a, b]
+            negS[b, a] = -ST[a, b]
         negS[a, a] *= 1.0 + 1e-13
-    return _chol(negS, p, Ls)
+    return _chol(negS, NP, Ls)
 
 
-@njit(**JIT)
-def solve(F, g, N, nx, dt, h2, adt, E, P, Lr, K, Pi, Ls, hx, Lf, X, Y):
-    """Solve H X + A^T Y = F, A X = g with the factorisation from `factor` (X, Y overwritten)."""
-    p = E.shape[0]
-    ns = nx + NW
-    pk = np.empty((N + 1, nx))
-    kff = np.empty((N, NW))
-    t = np.empty(nx)
-    sv = np.empty(NW)
-    oN = ns * N
-    hee = hx[nx]
-    for i in range(nx):
-        pk[N, i] = -(F[oN + i] - hx[i] * F[oN + nx] / hee)
+@njit(**INL)
+def _solve4s(Lo, b0, b1, b2, b3):
+    """R^-1 b for the factor stored by `factor` (1 / L_ii on the diagonal), on scalars."""
+    i0, i1, i2, i3 = Lo[0, 0], Lo[1, 1], Lo[2, 2], Lo[3, 3]
+    l10, l20, l30, l21, l31, l32 = Lo[1, 0], Lo[2, 0], Lo[3, 0], Lo[2, 1], Lo[3, 1], Lo[3, 2]
+    b0 = b0 * i0
+    b1 = (b1 - l10 * b0) * i1
+    b2 = (b2 - l20 * b0 - l21 * b1) * i2
+    b3 = (b3 - l30 * b0 - l31 * b1 - l32 * b2) * i3 * i3
+    b2 = (b2 - l32 * b3) * i2
+    b1 = (b1 - l21 * b2 - l31 * b3) * i1
+    b0 = (b0 - l10 * b1 - l20 * b2 - l30 * b3) * i0
+    return b0, b1, b2, b3
+
+
+@njit(**JITF)
+def solve(F, g, N, dt, h2, adt, free0, P, Lr, K, Pi, Ls, Lf, hsc, pk, kff, X, Y):
+    """Solve H X + A^T Y = F, A X = g with the factorisation from `factor` (X, Y overwritten).
+
+    pk (N+1, 7) and kff (N, 4) are work arrays.
+    """
+    oN = NS * N
+    t = np.empty(NX)
+    c0, c1, c2, c3, c4, c5 = 0.0, 0.0, 0.0, 0.0, 0.0, 0.0     # E x_N of the yT = 0 solution
+    for i in range(NX):
+        pk[N, i] = -F[oN + i]
     for k in range(N - 1, -1, -1):
-        _backward_step(F, g, k, nx, dt, h2, adt, P, Lr, K, pk, kff, t, sv)
-    _forward(g, N, nx, dt, h2, adt, P, K, kff, pk, Lf, X)
-    gT = NFIX + nx * N
-    yT = np.empty(p)
-    for a in range(p):                              # (-S) yT = -(g_T - E x_N)
-        acc = g[gT + a]
-        for i in range(nx):
-            acc -= E[a, i] * X[oN + i]
-        yT[a] = -acc
-    _chol_solve(Ls, p, yT)
-    for k in range(N, -1, -1):
-        for i in range(nx):                         # t = Pi_k yT
-            acc = 0.0
-            for a in range(p):
-                acc += Pi[k, i, a] * yT[a]
-            pk[k, i] += acc
-            t[i] = acc
-        if k > 0:                                   # kff_{k-1} -= R^-1 Bd^T (Pi_k yT)
-            for i in range(3):
-                sv[i] = h2 * t[i] + dt * t[3 + i]
-            sv[3] = -adt * t[6]
-            _chol_solve(Lr[k - 1], NW, sv)
-            for i in range(NW):
-                kff[k - 1, i] -= sv[i]
-    _forward(g, N, nx, dt, h2, adt, P, K, kff, pk, Lf, X)
-    for k in range(N + 1):
-        o = ns * k
-        nrow = NFIX if k == 0 else nx
-        yo = 0 if k == 0 else NFIX + nx * (k - 1)
-        for i in range(nrow):
-            acc = pk[k, i]
-            for j in range(nx):
-                acc += P[k, i, j] * X[o + j]
-            Y[yo + i] = -acc
-    for a in range(p):
-        Y[gT + a] = yT[a]
-    acc = F[oN + nx]
-    for i in range(nx):
-        acc -= hx[i] * X[oN + i]
-    X[oN + nx] = acc / hee
-
-
-@njit(**JIT)
-def _backward_step(F, g, k, nx, dt, h2, adt, P, Lr, K, pk, kff, t, sv):
-    o = (nx + NW) * k
-    gn = NFIX + nx * k
-    for i in range(nx):                    # t = P_{k+1} g_{k+1} + p_{k+1}
-        acc = pk[k + 1, i]
-        for j in range(nx):
-            acc += P[k + 1, i, j] * g[gn + j]
-        t[i] = acc
-    for i in range(3):                     # sv = Bd^T t - F_w
-        sv[i] = h2 * t[i] + dt * t[3 + i] - F[o + nx + i]
-    sv[3] = -adt * t[6] - F[o + nx + 3]
-    for i in range(nx):                    # p_k = K^T sv + Ad^T t - F_x
-        acc = t[i] - F[o + i]
-        for a in range(NW):
-            acc += K[k, a, i] * sv[a]
-        pk[k, i] = acc
-    for i in range(3):
-        pk[k, 3 + i] += dt * t[i]
-    _chol_solve(Lr[k], NW, sv)
-    for a in range(NW):
-        kff[k, a] = -sv[a]
-
-
-@njit(**JIT)
-def _forward(g, N, nx, dt, h2, adt, P, K, kff, pk, Lf, X):
-    ns = nx + NW
-    for i in range(NFIX):
+        o = NS * k
+        gn = NX + NX * k
+        g0, g1, g2, g3, g4, g5, g6 = g[gn], g[gn + 1], g[gn + 2], g[gn + 3], g[gn + 4], g[gn + 5], g[gn + 6]
+        for i in range(NX):                       # t = P_{k+1} g_{k+1} + p_{k+1}
+            t[i] = pk[k + 1, i] + (P[k + 1, i, 0] * g0 + P[k + 1, i, 1] * g1 + P[k + 1, i, 2] * g2
+                                   + P[k + 1, i, 3] * g3 + P[k + 1, i, 4] * g4 + P[k + 1, i, 5] * g5
+                                   + P[k + 1, i, 6] * g6)
+        s0 = h2 * t[0] + dt * t[3] - F[o + 7]     # sv = Bd^T t - F_w
+        s1 = h2 * t[1] + dt * t[4] - F[o + 8]
+        s2 = h2 * t[2] + dt * t[5] - F[o + 9]
+        s3 = -adt * t[6] - F[o + 10]
+        for i in range(NX):                       # p_k = Ad^T t - F_x + K^T sv
+            pk[k, i] = t[i] - F[o + i] + (K[k, 0, i] * s0 + K[k, 1, i] * s1 + K[k, 2, i] * s2
+                                          + K[k, 3, i] * s3)
+        pk[k, 3] += dt * t[0]
+        pk[k, 4] += dt * t[1]
+        pk[k, 5] += dt * t[2]
+        s0, s1, s2, s3 = _solve4s(Lr[k], s0, s1, s2, s3)
+        kff[k, 0], kff[k, 1], kff[k, 2], kff[k, 3] = -s0, -s1, -s2, -s3
+        d0, d1, d2 = g0 - h2 * s0, g1 - h2 * s1, g2 - h2 * s2     # Bd kff + g_{k+1}
+        d3, d4, d5 = g3 - dt * s0, g4 - dt * s1, g5 - dt * s2
+        d6 = g6 + adt * s3
+        c0 += (Pi[k + 1, 0, 0] * d0 + Pi[k + 1, 1, 0] * d1 + Pi[k + 1, 2, 0] * d2 + Pi[k + 1, 3, 0] * d3
+               + Pi[k + 1, 4, 0] * d4 + Pi[k + 1, 5, 0] * d5 + Pi[k + 1, 6, 0] * d6)   # cT += Pi^T (..)
+        c1 += (Pi[k + 1, 0, 1] * d0 + Pi[k + 1, 1, 1] * d1 + Pi[k + 1, 2, 1] * d2 + Pi[k + 1, 3, 1] * d3
+               + Pi[k + 1, 4, 1] * d4 + Pi[k + 1, 5, 1] * d5 + Pi[k + 1, 6, 1] * d6)
+        c2 += (Pi[k + 1, 0, 2] * d0 + Pi[k + 1, 1, 2] * d1 + Pi[k + 1, 2, 2] * d2 + Pi[k + 1, 3, 2] * d3
+               + Pi[k + 1, 4, 2] * d4 + Pi[k + 1, 5, 2] * d5 + Pi[k + 1, 6, 2] * d6)
+        c3 += (Pi[k + 1, 0, 3] * d0 + Pi[k + 1, 1, 3] * d1 + Pi[k + 1, 2, 3] * d2 + Pi[k + 1, 3, 3] * d3
+               + Pi[k + 1, 4, 3] * d4 + Pi[k + 1, 5, 3] * d5 + Pi[k + 1, 6, 3] * d6)
+        c4 += (Pi[k + 1, 0, 4] * d0 + Pi[k + 1, 1, 4] * d1 + Pi[k + 1, 2, 4] * d2 + Pi[k + 1, 3, 4] * d3
+               + Pi[k + 1, 4, 4] * d4 + Pi[k + 1, 5, 4] * d5 + Pi[k + 1, 6, 4] * d6)
+        c5 += (Pi[k + 1, 0, 5] * d0 + Pi[k + 1, 1, 5] * d1 + Pi[k + 1, 2, 5] * d2 + Pi[k + 1, 3, 5] * d3
+               + Pi[k + 1, 4, 5] * d4 + Pi[k + 1, 5, 5] * d5 + Pi[k + 1, 6, 5] * d6)
+    for i in range(NX):
         X[i] = g[i]
-    nf = nx - NFIX
-    if nf > 0:                              # free q_0 minimises the cost-to-go
-        rhs = np.empty(nf)
-        for i in range(nf):
-            acc = pk[0, NFIX + i]
-            for j in range(NFIX):
-                acc += P[0, NFIX + i, j] * X[j]
-            rhs[i] = -acc
-        _chol_solve(Lf, nf, rhs)
-        for i in range(nf):
-            X[NFIX + i] = rhs[i]
+    fb = np.empty(3)
+    if free0:                                     # free x_0[0:2] and e minimise the cost-to-go
+        for a in range(2):
+            acc = pk[0, a]
+            for j in range(2, NX):
+                acc += P[0, a, j] * X[j]
+            fb[a] = -acc
+        fb[2] = F[oN + 7]
+        _chol_solve(Lf, 3, fb)
+        X[0], X[1], X[oN + 7] = fb[0], fb[1], fb[2]
+    else:
+        X[oN + 7] = F[oN + 7] / hsc[0]
+    yT = np.empty(NP)
+    cT = np.empty(NP)
+    cT[0], cT[1], cT[2], cT[3], cT[4], cT[5] = c0, c1, c2, c3, c4, c5
+    for c in range(NP):                           # (-S) yT = -(g_T - E x_N(yT = 0))
+        acc = cT[c]
+        for i in range(NX):
+            acc += Pi[0, i, c] * X[i]
+        yT[c] = acc - g[NX + NX * N + c]
+    _chol_solve(Ls, NP, yT)
+    if free0:
+        for a in range(2):
+            acc = 0.0
+            for c in range(NP):
+                acc += Pi[0, a, c] * yT[c]
+            fb[a] = -acc
+        fb[2] = 0.0
+        _chol_solve(Lf, 3, fb)
+        X[0] += fb[0]
+        X[1] += fb[1]
+        X[oN + 7] += fb[2]
+    y0, y1, y2, y3, y4, y5 = yT[0], yT[1], yT[2], yT[3], yT[4], yT[5]
+    for i in range(NX):                           # y_0 = -(P_0 x_0 + p_0 + Pi_0 yT)
+        acc = pk[0, i] + (Pi[0, i, 0] * y0 + Pi[0, i, 1] * y1 + Pi[0, i, 2] * y2 + Pi[0, i, 3] * y3
+                          + Pi[0, i, 4] * y4 + Pi[0, i, 5] * y5)
+        for j in range(NX):
+            acc += P[0, i, j] * X[j]
+        Y[i] = -acc
+    if free0:
+        Y[0] = 0.0
+        Y[1] = 0.0
+    x0, x1, x2, x3, x4, x5, x6 = X[0], X[1], X[2], X[3], X[4], X[5], X[6]
     for k in range(N):
-        o = ns * k
-        for a in range(NW):
-            acc = kff[k, a]
-            for j in range(nx):
-                acc += K[k, a, j] * X[o + j]
-            X[o + nx + a] = acc
-        on = o + ns
-        gn = NFIX + nx * k
-        for i in range(3):
-            X[on + i] = X[o + i] + dt * X[o + 3 + i] + h2 * X[o + nx + i] + g[gn + i]
-            X[on + 3 + i] = X[o + 3 + i] + dt * X[o + nx + i] + g[gn + 3 + i]
-        X[on + 6] = X[o + 6] - adt * X[o + nx + 3] + g[gn + 6]
-        for i in range(NFIX, nx):
-            X[on + i] = X[o + i] + g[gn + i]
-
-
-@njit(**JIT)
-def a_mul(X, N, nx, dt, h2, adt, E, out):
-    """out = A X (equality-constraint rows; see the module docstring)."""
-    ns = nx + NW
-    for i in range(NFIX):
-        out[i] = X[i]
-    for k in range(N):
-        o = ns * k
-        on = o + ns
-        r = NFIX + nx * k
-        for i in range(3):
-            out[r + i] = X[on + i] - X[o + i] - dt * X[o + 3 + i] - h2 * X[o + nx + i]
-            out[r + 3 + i] = X[on + 3 + i] - X[o + 3 + i] - dt * X[o + nx + i]
-        out[r + 6] = X[on + 6] - X[o + 6] + adt * X[o + nx + 3]
-        for i in range(NFIX, nx):
-            out[r + i] = X[on + i] - X[o + i]
-    gT = NFIX + nx * N
-    for a in range(E.shape[0]):
-        acc = 0.0
-        for i in range(nx):
-            acc += E[a, i] * X[ns * N + i]
-        out[gT + a] = acc
-
-
-@njit(**JIT)
-def at_mul(Y, N, nx, dt, h2, adt, E, out):
-    """out = A^T Y."""
-    ns = nx + NW
-    out[:] = 0.0
-    for i in range(NFIX):
-        out[i] += Y[i]
-    for k in range(N):
-        o = ns * k
-        on = o + ns
-        yr = NFIX + nx * k
-        for i in range(nx):
-            out[on + i] += Y[yr + i]
-            out[o + i] -= Y[yr + i]
-        for i in range(3):
-            out[o + 3 + i] -= dt * Y[yr + i]
-            out[o + nx + i] -= h2 * Y[yr + i] + dt * Y[yr + 3 + i]
-        out[o + nx + 3] += adt * Y[yr + 6]
-    gT = NFIX + nx * N
-    for a in range(E.shape[0]):
-        for i in range(nx):
-            out[ns * N + i] += E[a, i] * Y[gT + a]
+        o = NS * k
+        on = o + NS
+        gn = NX + NX * k
+        for i in range(NX):                       # t = Pi_{k+1} yT
+            t[i] = (Pi[k + 1, i, 0] * y0 + Pi[k + 1, i, 1] * y1 + Pi[k + 1, i, 2] * y2
+                    + Pi[k + 1, i, 3] * y3 + Pi[k + 1, i, 4] * y4 + Pi[k + 1, i, 5] * y5)
+        s0, s1, s2, s3 = _solve4s(Lr[k], h2 * t[0] + dt * t[3], h2 * t[1] + dt * t[4],
+                                  h2 * t[2] + dt * t[5], -adt * t[6])
+        u0 = kff[k, 0] - s0 + (K[k, 0, 0] * x0 + K[k, 0, 1] * x1 + K[k, 0, 2] * x2 + K[k, 0, 3] * x3
+                               + K[k, 0, 4] * x4 + K[k, 0, 5] * x5 + K[k, 0, 6] * x6)
+        u1 = kff[k, 1] - s1 + (K[k, 1, 0] * x0 + K[k, 1, 1] * x1 + K[k, 1, 2] * x2 + K[k, 1, 3] * x3
+                               + K[k, 1, 4] * x4 + K[k, 1, 5] * x5 + K[k, 1, 6] * x6)
+        u2 = kff[k, 2] - s2 + (K[k, 2, 0] * x0 + K[k, 2, 1] * x1 + K[k, 2, 2] * x2 + K[k, 2, 3] * x3
+                               + K[k, 2, 4] * x4 + K[k, 2, 5] * x5 + K[k, 2, 6] * x6)
+        sg = kff[k, 3] - s3 + (K[k, 3, 0] * x0 + K[k, 3, 1] * x1 + K[k, 3, 2] * x2 + K[k, 3, 3] * x3
+                               + K[k, 3, 4] * x4 + K[k, 3, 5] * x5 + K[k, 3, 6] * x6)
+        X[o + 7], X[o + 8], X[o + 9], X[o + 10] = u0, u1, u2, sg
+        x0, x1, x2 = x0 + dt * x3 + h2 * u0 + g[gn], x1 + dt * x4 + h2 * u1 + g[gn + 1], \
+            x2 + dt * x5 + h2 * u2 + g[gn + 2]
+        x3, x4, x5 = x3 + dt * u0 + g[gn + 3], x4 + dt * u1 + g[gn + 4], x5 + dt * u2 + g[gn + 5]
+        x6 = x6 - adt * sg + g[gn + 6]
+        X[on], X[on + 1], X[on + 2], X[on + 3], X[on + 4], X[on + 5], X[on + 6] = x0, x1, x2, x3, x4, x5, x6
+        for i in range(NX):                       # lambda_{k+1} = -(P x + p + Pi yT)
+            Y[gn + i] = -(pk[k + 1, i] + t[i] + P[k + 1, i, 0] * x0 + P[k + 1, i, 1] * x1
+                          + P[k + 1, i, 2] * x2 + P[k + 1, i, 3] * x3 + P[k + 1, i, 4] * x4
+                          + P[k + 1, i, 5] * x5 + P[k + 1, i, 6] * x6)
+    gT = NX + NX * N
+    for c in range(NP):
+        Y[gT + c] = yT[c]
