@@ -28,7 +28,10 @@ def print_flight(console, s: dict, out_dir=None) -> None:
     for n in s.get("notes", []):
         console.print(f"[yellow]note[/]: {n}")
     if out_dir is not None:
-        console.print(f"Wrote {out_dir}/summary.json and {out_dir}/trajectory.parquet")
+        from pathlib import Path
+        written = [n for n in ("summary.json", "trajectory.parquet", "report.html") if (Path(out_dir) / n).exists()]
+        pngs = sorted(p.name for p in Path(out_dir).glob("*.png"))
+        console.print(f"Wrote {out_dir}/: " + ", ".join(written + pngs))
 
 
 def print_vehicle(console, s: dict) -> None:
