@@ -15,5 +15,9 @@ _EXPORTS = {
     "kinematics": ["derive_kinematics", "Kinematics", "smooth_channel", "horizontal_speed",
                    "readout_interval"],
     "events": ["detect_events", "EventDetection", "DetectedEvent"],
+    "fit": ["fit_mission"],
+    "fitresult": ["FitResult", "StageFit"],
+    "anomaly": ["detect_anomaly", "AnomalyResult"],
+    "synth": ["Track", "synthetic_telemetry", "write_telemetry_csv"],
 }
 __getattr__, __dir__, __all__ = lazy_exports(__name__, _EXPORTS, globals())
