@@ -45,7 +45,7 @@ def test_fly_writes_summary_with_the_promised_keys(flown):
     assert s["orbit"]["inclination_deg"] == pytest.approx(51.6, abs=0.05)
     b = s["stages"]["booster"]
     assert set(b["touchdown"]) == {"vertical_speed_m_s", "horizontal_speed_m_s", "tilt_deg",
-                                   "miss_distance_m", "propellant_remaining_kg"}
+                                   "miss_distance_m", "propellant_remaining_kg", "east_m", "north_m"}
     assert set(b["landing_burn"]) >= {"ignition_time_s", "ignition_altitude_m", "duration_s",
                                       "replans", "fallbacks"}
 

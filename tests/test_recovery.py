@@ -25,6 +25,12 @@ def test_nominal_mission_lands(flight):
     assert td["horizontal_speed_m_s"] <= 1.0
     assert td["propellant_remaining_kg"] >= 0.0
     assert s["stages"]["upper"]["outcome"] == "orbit"
+    # the touchdown point in the zone's ENU frame is the miss distance's point (2-decimal rounding)
+    assert (td["east_m"] ** 2 + td["north_m"] ** 2) ** 0.5 == pytest.approx(td["miss_distance_m"], abs=0.02)
+    # the landing report rides on the stage (for reports), with the limits the burn started with
+    rep = f.stage("booster").landing
+    assert rep.replans == b["landing_burn"]["replans"] and len(rep.plans) > 0
+    assert rep.limits.thrust_min_N < rep.limits.thrust_max_N
 
 
 def test_recovery_events_in_order(flight):

@@ -15,8 +15,11 @@ app.add_typer(vehicles_app, name="vehicles")
 econ_app = typer.Typer(help="What reuse is worth: launch cost, constellations, reliability growth, test budget.",
                        no_args_is_help=True)
 app.add_typer(econ_app, name="economics")
-tel_app = typer.Typer(help="Real flights: compare a simulated mission with webcast telemetry.", no_args_is_help=True)
+tel_app = typer.Typer(help="Real flights: compare a simulated mission with webcast telemetry, fit it, find anomalies.",
+                      no_args_is_help=True)
 app.add_typer(tel_app, name="telemetry")
+from .campaign.commands import campaign_app  # noqa: E402  (imports typer only)
+app.add_typer(campaign_app, name="campaign")
 
 
 def _console():
@@ -72,17 +75,64 @@ def vehicles_show(name: str = typer.Argument(..., help="Built-in name or a vehic
 # ------------------------------------------------------------------------------------ fly
 @app.command()
 def fly(mission: str = typer.Argument(..., help="Built-in mission (zhuque3, falcon9, ...) or a mission TOML."),
-        out: Optional[Path] = typer.Option(None, "--out", help="Write summary.json and trajectory.parquet here."),
-        as_json: bool = typer.Option(False, "--json", help="Print summary.json to stdout.")):
+        out: Optional[Path] = typer.Option(None, "--out",
+                                           help="Write summary.json, trajectory.parquet and report.html here."),
+        png: bool = typer.Option(False, "--png", help="Also write Matplotlib PNGs of the key plots to --out."),
+        as_json: bool = typer.Option(False, "--json", help="Print summary.json to stdout."),
+        what_if: Optional[str] = typer.Option(None, "--what-if", help="Fly one of the scenario's what-ifs."),
+        fault: Optional[list[str]] = typer.Option(None, "--fault", help="Add a fault: KIND:key=value,... "
+                                                  "(e.g. engine_out:phase=landing_burn,delay_s=3); repeatable.")):
     """Fly a whole mission: ascent, staging, upper stage to orbit, and the booster."""
     from .mission import fly as _fly
-    flight = _fly(mission)
+    if png and out is None:
+        _fail("--png: needs --out DIR (the PNGs are written there)")
+    if what_if or fault:
+        from .mission import load_mission, simulate
+        m = load_mission(mission)
+        m = m.with_whatif(what_if) if what_if else m
+        if fault:
+            from .faults.spec import parse_fault_spec
+            m = m.model_copy(update={"faults": [*m.faults, *(parse_fault_spec(f) for f in fault)]})
+        flight = simulate(m)
+    else:
+        flight = _fly(mission)
     if out is not None:
         flight.write(out)
+        from .report.flight import write_flight_report
+        flown = m if (what_if or fault) else mission      # the mission as flown (sites, landing limits)
+        write_flight_report(flight, out / "report.html", mission=flown)
+        if png:
+            from .report.png import write_pngs
+            write_pngs(flight, out, mission=flown)
     if as_json:
         return _dump(flight.summary())
     from .report.text import print_flight
     print_flight(_console(), flight.summary(), out)
+
+
+# ------------------------------------------------------------------------------------ whatif
+@app.command()
+def whatif(mission: str = typer.Argument(..., help="A failure scenario with what-ifs (e.g. zq3-y1)."),
+           only: Optional[list[str]] = typer.Option(None, "--only", help="Fly only these what-ifs (repeatable)."),
+           as_json: bool = typer.Option(False, "--json", help="Print JSON.")):
+    """Fly a scenario as given and with each of its what-ifs: which would have landed, and why."""
+    from .mission import load_mission
+    from .mission.whatif import fly_whatifs
+    m = load_mission(mission)
+    for name in only or []:
+        if name != "as-flown":
+            m.with_whatif(name)             # one-line error for an unknown name, before flying
+    rows = fly_whatifs(m, only or None)
+    if as_json:
+        return _dump({"mission": m.name, "whatifs": rows})
+    from rich.table import Table
+    t = Table(title=f"{m.name}: what-ifs")
+    for c in ("what-if", "outcome", "touchdown / impact", "propellant left", "why"):
+        t.add_column(c, overflow="fold")
+    for r in rows:
+        t.add_row(r["whatif"], r["outcome"], f"{r['vertical_speed_m_s']:.1f} m/s, {r['miss_distance_m']:.0f} m",
+                  f"{r['propellant_remaining_kg']:,.0f} kg", r["why"])
+    _console().print(t)
 
 
 # ------------------------------------------------------------------------------------ payload
@@ -131,6 +181,7 @@ def check_case(case: Path = typer.Argument(..., help="A NESC-schema case.toml.")
 def tel_compare(csv: Path = typer.Argument(..., help="Telemetry CSV (time_s, velocity_m_s, altitude_m) or JSON."),
                 mission: str = typer.Option(..., "--mission", help="Mission to fly (name or TOML)."),
                 events: Optional[Path] = typer.Option(None, "--events", help="events.csv (default: beside the CSV)."),
+                html: Optional[Path] = typer.Option(None, "--html", help="Write an overlay report (HTML) here."),
                 as_json: bool = typer.Option(False, "--json", help="Print JSON.")):
     """Fly MISSION and compare it with the telemetry: residuals per phase, event timing."""
     from .mission import fly as _fly
@@ -139,7 +190,64 @@ def tel_compare(csv: Path = typer.Argument(..., help="Telemetry CSV (time_s, vel
     tel = read_telemetry(csv)
     ev_file = events or (csv.parent / "events.csv")
     web = read_events(ev_file, csv.stem) if ev_file.exists() else None
-    _show(compare(_fly(mission), tel, web), as_json)
+    flight = _fly(mission)
+    result = compare(flight, tel, web)
+    if html is not None:
+        from .report.telemetry import write_telemetry_report
+        write_telemetry_report(flight, tel, result, html, web)
+        if not as_json:
+            typer.echo(f"Wrote {html}")
+    _show(result, as_json)
+
+
+@tel_app.command("fit")
+def tel_fit(csv: Path = typer.Argument(..., help="Telemetry CSV (time_s, velocity_m_s, altitude_m) or JSON."),
+            mission: str = typer.Option(..., "--mission", help="Mission to start from (name or TOML)."),
+            out: Path = typer.Option(..., "--out", help="Fitted mission file to write (TOML)."),
+            events: Optional[Path] = typer.Option(None, "--events", help="events.csv (default: beside the CSV)."),
+            as_json: bool = typer.Option(False, "--json", help="Print JSON.")):
+    """Fit MISSION's unknown knobs to the telemetry (least squares) and write the fitted mission."""
+    from .mission import load_mission
+    from .telemetry import read_events, read_telemetry
+    from .errors import InputError
+    from .telemetry.fit import fit_mission
+    tel = read_telemetry(csv)
+    web = None
+    if events is not None:
+        web = read_events(events, csv.stem)
+    elif (csv.parent / "events.csv").exists():
+        try:                   # an events.csv beside the data that does not list this file: no events
+            web = read_events(csv.parent / "events.csv", csv.stem)
+        except InputError:
+            web = None
+    res = fit_mission(load_mission(mission), tel, web)
+    path = res.write_toml(out)
+    if as_json:
+        return _dump({**res.to_dict(), "written": str(path)})
+    for line in res.header():
+        typer.echo(line)
+    typer.echo(f"simulated flights: {res.flights['total']} "
+               f"({', '.join(f'{k} {v}' for k, v in res.flights.items() if k not in ('total', 'seconds'))})")
+    typer.echo(f"wrote {path}")
+
+
+@tel_app.command("anomaly")
+def tel_anomaly(csv: Path = typer.Argument(..., help="Telemetry CSV (time_s, velocity_m_s, altitude_m) or JSON."),
+                mission: str = typer.Option(..., "--mission", help="Mission predicting the flight (name or TOML)."),
+                as_json: bool = typer.Option(False, "--json", help="Print JSON.")):
+    """Find where the observed flight first departs from MISSION's predicted one (CUSUM), and its phase."""
+    from .mission import fly as _fly
+    from .telemetry import read_telemetry
+    from .telemetry.anomaly import detect_anomaly
+    res = detect_anomaly(read_telemetry(csv), _fly(mission)).to_dict()
+    if as_json:
+        return _dump(res)
+    if res["anomaly_detected"]:
+        typer.echo(f"departure from the prediction at T+{res['onset_time_s']:.1f} s (phase {res['phase']}, "
+                   f"{res['channel']} {res['direction']} the prediction; alarm at T+{res['alarm_time_s']:.1f} s)")
+    else:
+        typer.echo("no departure from the prediction beyond the telemetry's noise")
+    _show(res, False)
 
 
 # ------------------------------------------------------------------------------------ economics
@@ -154,6 +262,8 @@ def _payload_fn(fly_orbit: bool):
 def econ_cost(vehicle: str = typer.Argument(..., help="Vehicle name (its assumptions file) ."),
               recovery: Optional[str] = typer.Option(None, "--recovery", help="One mode; default: compare all."),
               landing_probability: Optional[float] = typer.Option(None, "--landing-probability", min=0, max=1),
+              campaign: Optional[Path] = typer.Option(None, "--campaign", help="Landing probability from this "
+                                                      "campaign store (with its 95 % interval)."),
               assumptions: Optional[Path] = typer.Option(None, "--assumptions", help="Assumptions TOML."),
               payload_kg: Optional[float] = typer.Option(None, "--payload-kg", help="Payload (default: cited or flown)."),
               orbit_alt_km: Optional[float] = typer.Option(None, "--orbit-alt-km", help="Fly the payload to this orbit."),
@@ -162,6 +272,13 @@ def econ_cost(vehicle: str = typer.Argument(..., help="Vehicle name (its assumpt
     """Cost per launch and per kg with reuse (expected boosters lost from the landing probability)."""
     from .economics.cost import cost_report
     fly_orbit = orbit_alt_km is not None and inclination_deg is not None
+    if campaign is not None:
+        if landing_probability is not None:
+            _fail("give --landing-probability or --campaign, not both")
+        from .economics.campaign_link import cost_with_campaign
+        return _show(cost_with_campaign(vehicle, campaign, recovery, lambda p, mode: cost_report(
+            vehicle, mode, p, str(assumptions) if assumptions else None, payload_kg, orbit_alt_km,
+            inclination_deg, _payload_fn(fly_orbit))), as_json)
     _show(cost_report(vehicle, recovery, landing_probability, str(assumptions) if assumptions else None, payload_kg,
                       orbit_alt_km, inclination_deg, _payload_fn(fly_orbit)), as_json)
 
@@ -175,14 +292,24 @@ def econ_constellation(vehicle: str = typer.Option(..., "--vehicle"),
                        recovery: Optional[str] = typer.Option(None, "--recovery"),
                        boosters: Optional[int] = typer.Option(None, "--boosters"),
                        cadence_per_year: Optional[float] = typer.Option(None, "--cadence-per-year"),
+                       campaign: Optional[Path] = typer.Option(None, "--campaign",
+                                                               help="Landing probability from a campaign store."),
                        preset: Optional[str] = typer.Option(None, "--preset", help="guowang | qianfan | ..."),
                        fly: bool = typer.Option(False, "--fly", help="Payload from a flown ascent (slower)."),
                        as_json: bool = typer.Option(False, "--json", help="Print JSON.")):
     """Deploy a constellation: satellites per launch, launches, boosters built and lost, years, cost."""
     from .economics.constellation import plan_constellation
     kw = {k: v for k, v in (("boosters", boosters), ("cadence_per_year", cadence_per_year)) if v is not None}
-    _show(plan_constellation(vehicle, satellites, satellite_mass_kg, orbit_alt_km, inclination_deg, recovery,
-                             preset, _payload_fn(fly), **kw), as_json)
+    camp = None
+    if campaign is not None:
+        from .economics.campaign_link import campaign_landing
+        camp = campaign_landing(campaign, vehicle, recovery)
+        kw["landing_probability"] = camp["landing_probability"]
+    res = plan_constellation(vehicle, satellites, satellite_mass_kg, orbit_alt_km, inclination_deg, recovery,
+                             preset, _payload_fn(fly), **kw)
+    if camp is not None:
+        res["landing_probability_source"] = camp
+    _show(res, as_json)
 
 
 @econ_app.command("reliability")

@@ -46,14 +46,20 @@ def landing_point(body: Body, t, y, zone: ZoneFrame, model: LandingBurnModel, st
     ground = Event("ground", "altitude", zone.alt_m, -1)
     t_end = t + max_s
     t_ign = None
+    # high and fast, the 1-D gate (blind to the drag still to come) says 'burn now': the ignition
+    # is where it says so again after a stretch of 'wait' (none left: no burn, the impact point)
+    seen_ok = False
     while t < t_end:
         d = b.derived(t, y)
         h = d[D.D_ALT] - zone.alt_m
         v = d[D.D_VREL]
         h_gate = v * v / (2.0 * max(model.decel_gate_m_s2(y[6], d[D.D_ACCEL]), 0.1))
         if d[D.D_VUP] < 0 and h <= h_gate:
-            t_ign = t
-            break
+            if seen_ok:
+                t_ign = t
+                break
+        else:
+            seen_ok = True
         # step to about half the time left to the gate (the gate moves slowly), at least step_s
         dt = step_s if d[D.D_VUP] >= -1.0 else min(max(0.5 * (h - h_gate) / -d[D.D_VUP], step_s), 20.0)
         seg = b.propagate(t, y, t + dt, [ground])
@@ -66,9 +72,13 @@ def landing_point(body: Body, t, y, zone: ZoneFrame, model: LandingBurnModel, st
     b.set_lift(0.0, (0.0, 0.0, 1.0))
     b.set_engines(n, fv, ae, isp, model.throttle, mass_min_kg=model.mass_min_kg)
     b.point_retrograde()
+    # the burn has stopped the fall when the vertical speed reaches zero: in a wind the drag keeps
+    # the Earth-relative speed near the wind speed, so the speed alone may never fall to 5 m/s (the
+    # retrograde direction then hunts about the level attitude, and the integrator with it)
     try:
         seg = b.propagate(t, y, t + 600.0, [Event("stop", "speed", 5.0, -1), ground,
-                                            Event("out", "mass", model.mass_min_kg + 1.0, -1)], h_max_s=2.0)
+                                            Event("out", "mass", model.mass_min_kg + 1.0, -1),
+                                            Event("level", "vertical_speed", 0.0, +1)], h_max_s=2.0)
     except FloatingPointError:        # a burn the integrator cannot finish: no landing point there
         return zone.to_enu(t, y)[0][:2], None
     return zone.to_enu(seg.t_s, seg.y)[0][:2], t_ign

@@ -33,6 +33,8 @@ class StageResult:
     trajectory: dict                 # column -> ndarray (see flight.recorder.COLUMNS) + "phase"
     outcome: str                     # "orbit", "failed_to_orbit", "expended", "landed", ...
     info: dict = field(default_factory=dict)
+    # the booster's mission.landing.LandingReport (plans, limits, fallbacks) for reports; not in summary()
+    landing: object = None
 
 
 @dataclass

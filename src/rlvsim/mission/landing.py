@@ -14,17 +14,16 @@ import numpy as np
 
 from ..earth.atmosphere import us76
 from ..flight.propagator import Body, Event
+from .landing_plan import (TOUCHDOWN_SPEED_M_S, aim_below_m, guess_drag_profile, plan_drag_profile,
+                           plan_with_drag, rotating_terms_enu)
+# the planning helpers' old home (benchmarks and other callers import them from here)
+from .landing_plan import (disturbance_enu, drag_profile, feasible_from, ignition_window,  # noqa: F401
+                           one_d_ignition_altitude)
 
-TOUCHDOWN_SPEED_M_S = 1.0     # contact speed the aim point and the terminal law are chosen for
 TERMINAL_S = 2.0              # the last seconds of a plan are flown by the terminal feedback law
-
-
-def aim_below_m(limits, mass_kg) -> float:
-    """The planner stops the vehicle at rest; a vehicle that cannot hover must not stop above the
-    pad.  Aim the stop this far below the pad so that the final (maximum-thrust) arc passes the pad
-    surface at TOUCHDOWN_SPEED_M_S: d = v^2 / (2 a), a = T_max / m - g."""
-    a = max(limits.thrust_max_N / mass_kg - limits.g_m_s2, 1.0)
-    return TOUCHDOWN_SPEED_M_S ** 2 / (2.0 * a)
+GATE_M = 5.0                  # the terminal law's last metres are flown at minimum-thrust deceleration
+FINAL_S = 0.5                 # in the last half second before contact ...
+FINAL_TILT_DEG = 3.0          # ... the thrust tilts at most this much (touchdown criterion: 5 deg)
 
 
 @dataclass
@@ -38,12 +37,18 @@ class LandingReport:
     plans: list = field(default_factory=list)       # (t, plan) samples kept for reports
     last_thrust_enu: np.ndarray | None = None
     infeasible_reason: str = ""
+    limits: object = None                           # LandingLimits the burn started with
+    limits_log: list = field(default_factory=list)  # (t_s, LandingLimits, engines lit) at each change
+    commanded_ignition_time_s: float = float("nan")  # when an ignition delay separates command and light
 
     def as_dict(self) -> dict:
-        return {"ignition_time_s": round(self.ignition_time_s, 3),
-                "ignition_altitude_m": round(self.ignition_altitude_m, 1),
-                "duration_s": round(self.duration_s, 3), "replans": self.replans,
-                "fallbacks": self.fallbacks}
+        d = {"ignition_time_s": round(self.ignition_time_s, 3),
+             "ignition_altitude_m": round(self.ignition_altitude_m, 1),
+             "duration_s": round(self.duration_s, 3), "replans": self.replans,
+             "fallbacks": self.fallbacks}
+        if math.isfinite(self.commanded_ignition_time_s):
+            d["commanded_ignition_time_s"] = round(self.commanded_ignition_time_s, 3)
+        return d
 
 
 def limits_for(stage, n_engines, zone_alt_m, dry_mass_kg, plan_share, pointing_deg, glide_deg, g):
@@ -57,25 +62,6 @@ def limits_for(stage, n_engines, zone_alt_m, dry_mass_kg, plan_share, pointing_d
     return LandingLimits(thrust_min_N=f_min, thrust_max_N=plan_share * f_max, exhaust_speed_m_s=c_eff,
                          dry_mass_kg=dry_mass_kg, pointing_max_deg=pointing_deg, glide_slope_deg=glide_deg,
                          g_m_s2=g)
-
-
-def disturbance_enu(body: Body, t, y, zone, g) -> np.ndarray:
-    """Acceleration the planner does not model, in zone ENU: the simulator's engine-off acceleration
-    in the rotating frame (drag, Coriolis, centrifugal, real gravity) minus the planner's -g z."""
-    scratch = body.clone()
-    scratch.engines_off()
-    f = scratch.accel(t, y)
-    th = zone.theta0 + zone.omega * t
-    c, s = math.cos(th), math.sin(th)
-    R = np.array([[c, s, 0.0], [-s, c, 0.0], [0.0, 0.0, 1.0]])
-    r_e = R @ y[:3]
-    om = zone.omega
-    v_e = R @ np.array([y[3] + om * y[1], y[4] - om * y[0], y[5]])              # v - omega x r
-    # rotating-frame acceleration: a - 2 omega x v_e - omega x (omega x r_e), omega along z
-    a_e = R @ f[3:6] + np.array([2 * om * v_e[1] + om * om * r_e[0], -2 * om * v_e[0] + om * om * r_e[1], 0.0])
-    a_enu = zone.axes @ a_e
-    a_enu[2] += g
-    return a_enu
 
 
 def apply_thrust(body: Body, stage, n, thrust_enu, t, zone, p_amb):
@@ -92,167 +78,49 @@ def apply_thrust(body: Body, stage, n, thrust_enu, t, zone, p_amb):
     return thr
 
 
-def one_d_ignition_altitude(speed_m_s, mass_kg, limits, drag_m_s2):
-    """Closed-form-like gate: height a constant-thrust vertical stop needs from ``speed_m_s`` with
-    a third of the current drag helping (drag falls with v^2 during the burn)."""
-    decel = limits.thrust_max_N / mass_kg - limits.g_m_s2 + drag_m_s2 / 3.0
-    return speed_m_s ** 2 / (2.0 * max(decel, 0.1))
-
-
-def ignition_window(body, t, y, zone, limits, g, step_s=0.5, max_s=600.0):
-    """Predict the coast to the ground (full model) and return the time of the LAST instant from
-    which the 1-D gate says a stop is still possible, or None.  The vehicle should start checking
-    with the planner shortly before it, not at an earlier feasible window high up, where waiting
-    lets drag take speed off for free."""
-    from ..flight import dynamics as D
-    from ..flight.propagator import Event
-    probe = body.clone()
-    probe.engines_off()
-    ground = [Event("ground", "altitude", zone.alt_m, -1)]
-    last_ok = None
-    prev_ok = False
-    t_end = t + max_s
-    while t < t_end:
-        d = probe.derived(t, y)
-        h = d[D.D_ALT] - zone.alt_m
-        ok = h >= one_d_ignition_altitude(d[D.D_VREL], y[6], limits, d[D.D_ACCEL])
-        if prev_ok and not ok:
-            last_ok = t - step_s
-        prev_ok = ok
-        seg = probe.propagate(t, y, t + step_s, ground)
-        t, y = seg.t_s, seg.y
-        if seg.event == "ground":
-            break
-    return last_ok
-
-
-def drag_profile(v_enu, h_m, mass_kg, aero, sref_m2, wind=None):
-    """Aerodynamic drag acceleration (ENU, m/s^2) at each node of a planned burn, from that plan's
-    velocities, heights and masses: 0.5 rho(h) |v_air|^2 Cd(Mach) S / m against the airflow.
-    ``wind``: the body's wind table (altitude, north, east, down), evaluated at each node."""
-    from ..earth.atmosphere import atmosphere
-    v_air = np.asarray(v_enu, float).copy()
-    if wind is not None and np.any(wind[1:] != 0.0):
-        hh = np.asarray(h_m, float)
-        v_air[:, 0] -= np.interp(hh, wind[0], wind[2])     # east
-        v_air[:, 1] -= np.interp(hh, wind[0], wind[1])     # north
-        v_air[:, 2] += np.interp(hh, wind[0], wind[3])     # up = -down
-    spd = np.linalg.norm(v_air, axis=1)
-    atm = atmosphere(np.maximum(np.asarray(h_m, float), -1000.0))
-    cd = np.interp(spd / atm.speed_of_sound_m_s, aero.mach, aero.cd)
-    k = 0.5 * atm.density_kg_m3 * spd * cd * sref_m2 / np.asarray(mass_kg, float)
-    return -k[:, None] * v_air
-
-
-def guess_drag_profile(r, v, m, n, zone_alt_m, aero, sref_m2, extra, wind=None):
-    """Drag along a first-guess burn: speed falling linearly to zero, height as a uniform stop."""
-    frac = (np.arange(n) + 0.5) / n
-    vel = np.outer(1.0 - frac, v)
-    h = zone_alt_m + max(r[2], 0.0) * (1.0 - frac) ** 2
-    return drag_profile(vel, h, np.full(n, m), aero, sref_m2, wind) + extra
-
-
-def plan_drag_profile(plan, elapsed_s, n, zone_alt_m, aero, sref_m2, extra, wind=None):
-    """Drag along the previous plan, shifted by the time flown since it was made."""
-    t = plan.t_s
-    tf_left = max(plan.tf_s - elapsed_s, 1e-3)
-    tk = elapsed_s + (np.arange(n) + 0.5) / n * tf_left
-    vel = np.column_stack([np.interp(tk, t, plan.v_enu_m_s[:, j]) for j in range(3)])
-    h = zone_alt_m + np.interp(tk, t, plan.r_enu_m[:, 2])
-    m = np.interp(tk, t, plan.mass_kg)
-    return drag_profile(vel, h, m, aero, sref_m2, wind) + extra
-
-
-def rotating_terms_enu(body: Body, t, y, zone, g) -> np.ndarray:
-    """The engine-off acceleration the planner does not model other than drag and lift: Coriolis,
-    centrifugal and the difference of real gravity from -g z (zone ENU)."""
-    scratch = body.clone()
-    scratch.set_vacuum()
-    return disturbance_enu(scratch, t, y, zone, g)
-
-
-def plan_with_drag(r, v, m, limits, nodes, aero, sref_m2, zone_alt_m, extra, dist0, warm=None,
-                   iterations=2, min_error_fallback=False, tf_s=None, wind=None):
-    """Successive planning: plan with drag profile ``dist0``, re-evaluate the drag along that plan
-    and plan again (drag depends on the trajectory, which depends on the drag).  ``tf_s`` fixes the
-    time of flight (shrinking horizon); None searches it."""
-    from ..guidance.landing import solve_landing
-    dist = dist0
-    plan = None
-    for k in range(iterations):
-        plan = solve_landing(r, v, m, limits, n_nodes=nodes, accel_disturbance_enu=dist, warm_start=warm,
-                             tf_s=tf_s, min_error_fallback=min_error_fallback and k == iterations - 1)
-        if plan.status not in ("optimal", "min_error") or k == iterations - 1:
-            break
-        dist = plan_drag_profile(plan, 0.0, nodes, zone_alt_m, aero, sref_m2, extra, wind)
-        warm = plan.tf_s
-    return plan
-
-
-def feasible_from(body, t, y, zone, limits, g, nodes, warm, aero, sref_m2):
-    """Fuel-optimal landing plan if the burn started at state (t, y); None when infeasible.
-    Drag enters per node, from a first-guess burn (speed falling linearly), then along the plan.
-    With a previous plan (``warm``, made one check earlier), a burn of the same duration is tried
-    first: one solve instead of a search over the time of flight."""
-    r, v = zone.to_enu(t, y)
-    r = r + np.array([0.0, 0.0, aim_below_m(limits, limits.dry_mass_kg)])
-    extra = rotating_terms_enu(body, t, y, zone, g)
-    if warm is not None:
-        dist = plan_drag_profile(warm, 0.0, nodes, zone.alt_m, aero, sref_m2, extra, body.wind_tab)
-        plan = plan_with_drag(r, v, y[6], limits, nodes, aero, sref_m2, zone.alt_m, extra, dist, None, 1,
-                              tf_s=warm.tf_s, wind=body.wind_tab)
-        if plan.status == "optimal":
-            return plan
-    dist = guess_drag_profile(r, v, y[6], nodes, zone.alt_m, aero, sref_m2, extra, body.wind_tab)
-    plan = plan_with_drag(r, v, y[6], limits, nodes, aero, sref_m2, zone.alt_m, extra, dist,
-                          warm.tf_s if warm is not None else None, wind=body.wind_tab)
-    return plan if plan.status == "optimal" else None
-
-
 class LandingBurn:
     """Closed loop from ignition to touchdown.  Every 1/replan_hz seconds: re-plan from the current
     state with drag along the previous plan; track the plan's thrust (zero-order hold) between
     re-plans.  When a re-plan fails, the fallback chain is: re-plan with the full thrust the
     planning share kept in reserve, then the minimum-landing-error plan, then the last good plan,
-    then maximum braking against the velocity.  Each fallback is counted and logged."""
+    then the terminal stop law (constant deceleration to the pad).  Each fallback is counted and logged."""
 
-    def __init__(self, flight, limits, n_engines):
-        from dataclasses import replace
+    def __init__(self, flight, n_engines, reserve=0, n_commanded=None):
         self.f = flight
-        self.limits = limits
-        self.limits_full = replace(limits, thrust_max_N=limits.thrust_max_N / flight.plan.landing_throttle_plan)
-        self.n = n_engines
-        self.n0 = n_engines
-        self.pending = sorted((fl for fl in flight.faults if fl.phase == "landing_burn"), key=lambda fl: fl.delay_s)
+        self.n = n_engines              # good engines lit
+        self.reserve = reserve          # of them, kept as engine-out margin by the planner
+        self.n0 = n_commanded or n_engines
+        self._set_limits(n_engines, reserve)
+        flight.landing.limits = self.limits
         self.good = None          # (t0, plan)
         self.dist = None          # drag profile of the last re-plan
         self.dead = False         # no engine left
 
-    def _inject(self, fault) -> str:
-        """Apply a fault now; returns the crash cause it implies if the stage can no longer land."""
-        from dataclasses import replace
-
-        from .flight import FlightEvent
+    def _set_limits(self, n, reserve):
+        from .descent import landing_limits
         f = self.f
-        lost = min(fault.engines, self.n)
-        self.n -= lost
-        row = f.rec.last
-        f.events.append(FlightEvent("fault", "booster", float(f.t), float(row[8]), float(row[11]),
-                                    {"kind": fault.kind, "engines_lost": lost, "engines_left": self.n,
-                                     "description": fault.description}))
-        f.info.setdefault("faults", []).append({"kind": fault.kind, "time_s": round(f.t, 3),
-                                                 "engines_lost": lost, "engines_left": self.n})
-        if self.n <= 0:
+        self.n, self.reserve = n, reserve
+        self.limits = landing_limits(f, n, reserve)
+        full = landing_limits(f, n, 0)
+        from dataclasses import replace
+        self.limits_full = replace(full, thrust_max_N=full.thrust_max_N / f.plan.landing_throttle_plan)
+        f.landing.limits_log.append((round(f.t, 3), self.limits, n))
+
+    def _engines_lost(self, t_ign) -> str:
+        """Engines failed since the last cycle: re-plan with the engines left, the engine-out margin
+        spent first.  Returns the crash cause when no engine is left."""
+        f = self.f
+        cap = f.fx.lit_cap
+        lost = self.n - cap
+        if cap <= 0:
             f.body.engines_off()
             self.dead = True
-            return f"engine out {f.t - f.landing.ignition_time_s:.1f} s after landing-burn ignition: no engine left"
-        # the guidance re-plans with the engines left
-        k = self.n / (self.n + lost)
-        self.limits = replace(self.limits, thrust_max_N=self.limits.thrust_max_N * k,
-                              thrust_min_N=self.limits.thrust_min_N * k)
-        self.limits_full = replace(self.limits_full, thrust_max_N=self.limits_full.thrust_max_N * k,
-                                   thrust_min_N=self.limits_full.thrust_min_N * k)
+            what = "engine out" if f.fx.last_kind == "engine_out" else f.fx.last_kind.replace("_", " ")
+            t_fault = f.fx.fired[-1]["time_s"] if f.fx.fired else f.t
+            return f"{what} {t_fault - t_ign:.1f} s after landing-burn ignition: no engine left"
+        self._set_limits(cap, max(self.reserve - lost, 0))
         self.good = None
+        f.landing.fallback_log.append((round(f.t, 3), "engine_out_replan", f"{cap} engine(s) left"))
         return ""
 
     def _replan(self, r, v, remaining):
@@ -273,6 +141,12 @@ class LandingBurn:
         its = 1 if self.good is not None else 2
         self.dist = dist
         rep.replans += 1
+        if f.fx.guidance_down(f.t):
+            # the solver returns nothing (failure / time-out): fly on the last good plan
+            rep.fallbacks += 1
+            rep.fallback_log.append((round(f.t, 3), "solver_failed",
+                                     "last good plan" if self.good is not None else "no plan: stop law"))
+            return
         if self.good is not None:
             # shrinking horizon: keep the planned touchdown time.  Re-optimising the time of flight
             # at every re-plan lets a fuel-optimal planner postpone its maximum-thrust arc again
@@ -305,69 +179,83 @@ class LandingBurn:
 
     def _fewer_engines(self, r, v, nodes, sref, extra, dist, warm) -> bool:
         """Too much thrust to land (the engines lit cannot throttle low enough): shut engines down,
-        one at a time, until a plan exists (a '3-1' landing burn)."""
-        from dataclasses import replace
-
+        one at a time, until a plan exists (a '3-1' landing burn).  The engine-out margin goes."""
+        from .descent import landing_limits
         from .flight import FlightEvent
         f = self.f
         for k in range(self.n - 1, 0, -1):
-            s = k / self.n
-            lim = replace(self.limits, thrust_max_N=self.limits.thrust_max_N * s,
-                          thrust_min_N=self.limits.thrust_min_N * s)
+            lim = landing_limits(f, k, 0)
             p = plan_with_drag(r, v, f.y[6], lim, nodes, f.aero, sref, f.zone.alt_m, extra, dist, warm, 2,
                                wind=f.body.wind_tab)
             if p.status == "optimal":
                 row = f.rec.last
                 f.events.append(FlightEvent("engine_shutdown", "booster", float(f.t), float(row[8]), float(row[11]),
                                             {"engines_lit": k, "was": self.n}))
-                self.limits = lim
-                self.limits_full = replace(self.limits_full, thrust_max_N=self.limits_full.thrust_max_N * s,
-                                           thrust_min_N=self.limits_full.thrust_min_N * s)
-                self.n = k
+                self._set_limits(k, 0)
+                f.fx.set_lit(k)
                 self.good = (f.t, p)
                 f.landing.fallback_log.append((round(f.t, 3), "engine_shutdown", f"{k} engine(s) left lit"))
                 return True
         return False
 
-    def _thrust(self, v):
-        """Thrust (ENU, N) to apply now, or None for engine cut-off."""
+    def _thrust(self, v, h):
+        """Thrust (ENU, N) to apply now, or None for engine cut-off (v, h: navigated velocity ENU
+        and height above the zone)."""
         f = self.f
         if self.good is not None:
             t0, p = self.good
             if f.t - t0 < p.tf_s - TERMINAL_S:
                 k = int(np.searchsorted(p.t_s, f.t - t0, side="right") - 1)
-                return p.thrust_enu_N[min(max(k, 0), len(p.thrust_enu_N) - 1)]
-            return self._terminal(v)
-        # no plan at all: brake along the velocity with full thrust, at most 60 deg off vertical
-        f.landing.fallback_log.append((round(f.t, 3), "max_braking", "no plan covers this instant"))
-        d = -v / max(np.linalg.norm(v), 1e-9)
-        if d[2] < 0.5:
-            d = np.array([d[0], d[1], 0.5])
-            d /= np.linalg.norm(d)
-        return self.limits_full.thrust_max_N * d
+                cmd = p.thrust_enu_N[min(max(k, 0), len(p.thrust_enu_N) - 1)]
+                if t0 < f.t - 1e-9:
+                    # an old plan flown open loop (this cycle's re-plan failed): when the stop law
+                    # needs more than the planning share of full thrust (the plan is behind and
+                    # nearly too late), the stop law takes over
+                    tl = self._terminal(v, h)
+                    if tl is not None and tl[2] > max(cmd[2], self.limits.thrust_max_N):
+                        return tl
+                return cmd
+            return self._terminal(v, h)
+        # no plan at all: the terminal law's constant-deceleration stop to the pad, at full thrust
+        # at most (coasting while even minimum thrust would stop the vehicle above the pad)
+        f.landing.fallback_log.append((round(f.t, 3), "terminal_law", "no plan covers this instant"))
+        return self._terminal(v, h)
 
-    def _terminal(self, v):
-        """The last seconds: constant-deceleration feedback to reach TOUCHDOWN_SPEED_M_S at the pad
-        (a_z = (v^2 - v_td^2) / 2h), horizontal velocity nulled with a 0.5 s time constant.  The
-        vehicle cannot hover: when even minimum thrust would stop it above the pad, the engine is
-        cut until braking at minimum thrust is needed again."""
+    def _terminal(self, v, h):
+        """The last seconds: constant-deceleration feedback to reach TOUCHDOWN_SPEED_M_S at the pad,
+        through a gate GATE_M above it on the minimum-thrust braking profile v^2 = v_td^2 + 2 a_min h
+        (a_z = (v^2 - v_gate^2) / 2(h - h_gate) above the gate, (v^2 - v_td^2) / 2h below): the last
+        metres are flown at the smallest deceleration the engines allow, so a height error d of the
+        navigation changes the contact speed only by v^2 = v_td^2 + 2 a_min d.  The horizontal
+        velocity is nulled in a third of the time to go.  The vehicle cannot hover: when even
+        minimum thrust would stop it above the pad, the engine is cut until braking at minimum
+        thrust is needed again."""
         f = self.f
         lim = self.limits_full
         m = f.y[6]
-        h = max(f.rec.last[8] - f.zone.alt_m, 0.01)
+        h = max(h, 0.01)
         vz = v[2]
-        a_up = (vz * vz - TOUCHDOWN_SPEED_M_S ** 2) / (2.0 * h) if vz < -TOUCHDOWN_SPEED_M_S else 0.0
-        a_h = -np.array([v[0], v[1]]) / 0.5
+        a_min = max(lim.thrust_min_N / m - lim.g_m_s2, 0.2)
+        v_td2 = TOUCHDOWN_SPEED_M_S ** 2
+        h_gate = min(GATE_M, 0.5 * h)
+        v_gate2 = v_td2 + 2.0 * a_min * h_gate
+        a_up = 0.0
+        if vz < -TOUCHDOWN_SPEED_M_S:
+            a_up = (vz * vz - v_gate2) / (2.0 * (h - h_gate)) if h > h_gate + 0.5 else (vz * vz - v_td2) / (2.0 * h)
+        # null the horizontal velocity in a third of the time to touchdown (at most 0.5 s), so that
+        # it is gone, and the thrust upright again, before the legs touch
+        t_go = 2.0 * h / max(-vz, 0.5)
+        a_h = -np.array([v[0], v[1]]) / min(max(t_go / 3.0, 0.15), 0.5)
         t_z = m * (lim.g_m_s2 + a_up)
         if t_z < lim.thrust_min_N:
             # too slow for the law at minimum thrust: coast until braking at minimum thrust brings
             # the vehicle to the pad at TOUCHDOWN_SPEED_M_S (a small hoverslam), then brake
-            a_min = lim.thrust_min_N / m - lim.g_m_s2
-            if vz >= 0.0 or vz * vz - TOUCHDOWN_SPEED_M_S ** 2 < 2.0 * a_min * h:
+            if vz >= 0.0 or vz * vz - v_td2 < 2.0 * a_min * h:
                 return None
             t_z = lim.thrust_min_N
         t_h = m * a_h
-        tan_max = np.tan(np.radians(lim.pointing_max_deg))
+        # the last half second: the legs are about to touch, stand (nearly) upright
+        tan_max = np.tan(np.radians(lim.pointing_max_deg if t_go > FINAL_S else min(lim.pointing_max_deg, FINAL_TILT_DEG)))
         nh = np.linalg.norm(t_h)
         if nh > tan_max * t_z:
             t_h *= tan_max * t_z / nh
@@ -385,20 +273,21 @@ class LandingBurn:
         t_ign = f.t
         cause = ""
         while True:
-            if self.pending and f.t >= t_ign + self.pending[0].delay_s - 1e-9:
-                cause = self._inject(self.pending.pop(0)) or cause
-            r, v = f.zone.to_enu(f.t, f.y)
+            if not self.dead and f.fx.lit_cap is not None and f.fx.lit_cap < self.n:
+                cause = self._engines_lost(t_ign) or cause
+            r, v = f.nav.enu(*f.zone.to_enu(f.t, f.y))          # the navigated state
+            h = r[2]
             r = r + np.array([0.0, 0.0, aim_below_m(self.limits, self.limits.dry_mass_kg)])
             remaining = (self.good[0] + self.good[1].tf_s - f.t) if self.good else 1e9
             if remaining > TERMINAL_S and not self.dead:   # tiny horizons are ill-posed: terminal law
                 self._replan(r, v, remaining)
                 if len(rep.plans) < 400 and self.good is not None:
                     rep.plans.append((f.t, self.good[1]))
-            thrust = None if self.dead else self._thrust(v)
+            thrust = None if self.dead else self._thrust(v, h)
             step = dt
             if thrust is None:
                 f.body.engines_off()
-                step = 0.02
+                step = dt if self.dead else 0.02
             else:
                 _, p_amb, _, _ = us76(max(f.rec.last[8], -1000.0))
                 apply_thrust(f.body, f.stage, self.n, thrust, f.t, f.zone, p_amb)
@@ -411,9 +300,7 @@ class LandingBurn:
                 k = int(np.searchsorted(p.t_s, f.t - t0 + 1e-9, side="right"))
                 if k < len(p.t_s):
                     step = min(step, max(t0 + p.t_s[k] - f.t, 1e-3))
-            if self.pending:               # stop exactly at the next fault
-                step = min(step, max(t_ign + self.pending[0].delay_s - f.t, 1e-3))
-            ev = f._step(f.t + step, [ground, burnout], h_max=dt)
+            ev = f._step(f.t + step, [ground, burnout], h_max=dt, stop_on_fault=True)
             if ev == "ground":
                 return cause
             if ev == "burnout":

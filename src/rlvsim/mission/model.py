@@ -2,9 +2,9 @@
 profile and recovery plan."""
 from __future__ import annotations
 
-from typing import Literal
+from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 from ..faults.model import Fault
 
@@ -70,6 +70,11 @@ class Recovery(_Strict):
     entry_max_heating_proxy: float = Field(default=2.5e8, gt=0)              # sqrt(rho) v^3 (SI)
     landing_propellant_margin: float = Field(default=1.3, ge=1.0, le=5.0)  # kept for landing / 1-D need
     landing_engines: int | None = Field(default=None, ge=1, le=50)   # override the vehicle's landing burn
+    # engines of thrust the landing burn keeps in reserve: ignition and plan as if this many fewer
+    # were lit, so that many can fail and the plan still flies (at most landing engines - 1)
+    landing_engine_out_margin: int = Field(default=0, ge=0, le=49)
+    # light the landing burn this long before the latest feasible ignition (earlier, higher)
+    landing_ignition_advance_s: float = Field(default=0.0, ge=0.0, le=60.0)
     aero_steering: bool = True
     landing_throttle_plan: float = Field(default=0.9, gt=0.3, le=1.0)   # plan with this share of max thrust
     landing_replan_hz: float = Field(default=5.0, ge=1.0, le=50.0)
@@ -84,6 +89,27 @@ class Recovery(_Strict):
         return self
 
 
+class WhatIf(_Strict):
+    """An option of a scenario (``[whatifs.NAME]``): recovery settings changed, faults replaced."""
+    description: str = ""
+    recovery: dict[str, Any] = Field(default_factory=dict)     # Recovery fields to change
+    faults: list[Fault] | None = None                          # None: keep the mission's faults
+
+    @field_validator("recovery")
+    @classmethod
+    def _recovery_fields(cls, v):
+        unknown = [k for k in v if k not in Recovery.model_fields]
+        if unknown:
+            raise ValueError(f"unknown recovery field '{unknown[0]}' (fields: {', '.join(Recovery.model_fields)})")
+        try:
+            Recovery.model_validate({"mode": "expendable", **v})
+        except ValidationError as exc:
+            e = exc.errors()[0]
+            where = ".".join(str(p) for p in e.get("loc", ()))
+            raise ValueError(f"{where} = {e.get('input')!r}: {e.get('msg', 'invalid')}") from None
+        return v
+
+
 class Mission(_Strict):
     name: str
     description: str = ""
@@ -94,4 +120,23 @@ class Mission(_Strict):
     ascent: Ascent = Field(default_factory=Ascent)
     recovery: Recovery = Field(default_factory=Recovery)
     faults: list[Fault] = Field(default_factory=list)
+    whatifs: dict[str, WhatIf] = Field(default_factory=dict)   # named options of this scenario
     source: str = ""          # where the profile comes from
+
+    def with_whatif(self, name: str) -> "Mission":
+        """This mission with what-if ``name`` applied (recovery changed, faults replaced)."""
+        from ..config import format_validation_error
+        from ..errors import InputError, UnknownNameError
+        if name not in self.whatifs:
+            have = ", ".join(self.whatifs) or "none"
+            raise UnknownNameError(f"--what-if '{name}': mission '{self.name}' has no such what-if (its what-ifs: {have})")
+        w = self.whatifs[name]
+        try:
+            rec = Recovery.model_validate({**self.recovery.model_dump(), **w.recovery})
+        except ValidationError as exc:
+            raise InputError(format_validation_error(f"{self.name} what-if '{name}' recovery", exc)) from None
+        upd = {"recovery": rec, "name": f"{self.name}+{name}",
+               "description": w.description or self.description, "whatifs": {}}
+        if w.faults is not None:
+            upd["faults"] = list(w.faults)
+        return self.model_copy(update=upd)

@@ -10,9 +10,8 @@ from ..flight import dynamics as D
 from ..flight.propagator import Body, Event
 from ..flight.recorder import Recorder
 from ..guidance.boostback import EntrySpec, make_zone, target_boostback
-from ..guidance.descent import steer
 from .ascent import _event, engine_args
-from .landing import LandingReport, feasible_from, ignition_window, limits_for
+from .landing import LandingReport
 
 G0 = 9.80665
 ENTRY_SHARE = 0.15    # share of the propellant above the landing keep that the boostback leaves for entry
@@ -39,6 +38,7 @@ class BoosterFlight:
         self.events = events
         self.earth = earth
         self.faults = [fl for fl in (faults if faults is not None else mission.faults) if fl.stage == "booster"]
+        self.perturb = perturb
         self.zone_site = zone_site(self.plan)
         self.zone = make_zone(self.zone_site, earth)
         self.t = stack.t_sep
@@ -59,13 +59,51 @@ class BoosterFlight:
         self.info: dict = {}
         self.phase = "coast"
         self.burns: dict = {}
+        from ..faults.navigation import Navigator
+        from ..faults.runtime import FaultRuntime
+        self.fx = FaultRuntime(self.faults, perturb.seed if perturb is not None else 0, st.engine_count,
+                               Navigator.from_perturbation(perturb))
+        self.nav = self.fx.nav
 
     # ------------------------------------------------------------------------------ helpers
-    def _step(self, t1, stop=(), phase=None, h_max=None):
-        seg = self.body.propagate(self.t, self.y, t1, list(stop), h_max_s=h_max)
-        self.t, self.y = seg.t_s, seg.y
-        self.rec.add(self.t, self.y, self.body, phase or self.phase)
-        return seg.event
+    def _step(self, t1, stop=(), phase=None, h_max=None, stop_on_fault=False):
+        """Integrate the truth to ``t1`` or the first of ``stop``; faults due on the way fire at
+        their exact time or altitude and the step goes on (or, with ``stop_on_fault``, returns
+        'fault' so that the caller reacts at once).  Returns the stop event's name or None."""
+        fx = self.fx
+        while True:
+            fx.enforce(self.body)
+            t_end, fstops = t1, []
+            if fx.pending:
+                nxt = fx.next_time(self.t)
+                if nxt is not None and nxt[0] < t1:
+                    t_end = max(nxt[0], self.t)
+                fstops = fx.stop_events()
+            if t_end > self.t:
+                seg = self.body.propagate(self.t, self.y, t_end, list(stop) + fstops, h_max_s=h_max)
+                self.t, self.y, ev = seg.t_s, seg.y, seg.event
+                self.rec.add(self.t, self.y, self.body, phase or self.phase)
+            else:
+                ev = None
+            if ev is not None and ev.startswith("fault:"):
+                fx.fire(int(ev[6:]), self)
+            elif ev is None and t_end < t1:
+                fx.fire_due(self.t, self)
+            else:
+                return ev
+            if stop_on_fault:
+                return "fault"
+            if self.t >= t1 - 1e-12:
+                return None
+
+    def _enter(self, phase, engines=None):
+        """Enter a phase (a burn passes the engines it lights; returns how many lit)."""
+        self.phase = phase
+        return self.fx.enter_phase(phase, self.t, self, engines)
+
+    def nav_state(self):
+        """The navigated ECI state the guidance sees (truth + navigation errors)."""
+        return self.nav.eci(self.t, self.y, self.zone)
 
     def _ev(self, name, **detail):
         self.events.append(_event(self.rec, name, "booster", **detail))
@@ -74,14 +112,14 @@ class BoosterFlight:
         n, fv, ae, isp = engine_args(self.stage, burn)
         if burn == "landing" and self.plan.landing_engines is not None:
             n = min(self.plan.landing_engines, self.stage.engine_count)
-        return n, fv, ae, isp
+        return max(self.fx.available(n), 1), fv, ae, isp
 
     def _landing_need_kg(self, m):
         """Propellant kept for the landing burn of a booster of final mass ``m``: stopping from
         ~300 m/s (near-ground speed of a booster) against gravity takes a thrust delta-v of
         v T/(T - W) (the gravity loss of a vertical stop), through the rocket equation, times the
         plan's landing_propellant_margin (default 1.3)."""
-        n, fv, ae, isp = self._engines("landing")
+        n, fv, ae, isp = self._landing_planned_engines()
         e = self.stage.engine
         thrust = n * (fv - 101325.0 * ae)
         a_t = thrust / m
@@ -92,7 +130,12 @@ class BoosterFlight:
     @property
     def landing_model(self):
         from ..guidance.descent import LandingBurnModel
-        return LandingBurnModel(self._engines("landing"), self.plan.landing_throttle_plan - 0.1, self.m_dry)
+        return LandingBurnModel(self._landing_planned_engines(), self.plan.landing_throttle_plan - 0.1, self.m_dry)
+
+    def _landing_planned_engines(self):
+        """The landing engines whose thrust the plan counts on: those lit less the engine-out margin."""
+        n, fv, ae, isp = self._engines("landing")
+        return max(n - min(self.plan.landing_engine_out_margin, n - 1), 1), fv, ae, isp
 
     def _entry_spec(self, m_floor):
         return EntrySpec(self.plan.entry_start_altitude_m, self.plan.entry_target_speed_m_s,
@@ -103,13 +146,16 @@ class BoosterFlight:
         self.rec.add(self.t, self.y, self.body, "separation")
         # flip
         if self.plan.flip_duration_s > 0:
-            self.phase = "flip"
+            self._enter("flip")
             self._step(self.t + self.plan.flip_duration_s)
         self._boostback()
         out = self._coast_and_entry()
         if out is None:
-            out = self._descent_and_landing()
+            from .descent import descent_and_landing
+            out = descent_and_landing(self)
         self.info.update(out)
+        if self.fx.any:
+            self.info.update(self.fx.report())
         return self.outcome, self.info
 
     def _boostback(self):
@@ -131,16 +177,27 @@ class BoosterFlight:
             self.info.setdefault("notes", []).append(f"boostback: {sol.message}")
         from ..guidance.boostback import burn_direction
         n, fv, ae, isp = self._engines("boostback")
-        self.phase = "boostback"
-        self.body.set_engines(n, fv, ae, isp, plan.boostback_throttle, mass_min_kg=m_min - 1.0)
+        lit = self._enter("boostback", n)
+        if lit == 0:
+            self.info.setdefault("notes", []).append("boostback: no engine lit")
+            return
+        self.body.set_engines(lit, fv, ae, isp, plan.boostback_throttle, mass_min_kg=m_min - 1.0)
         self.body.point_inertial(burn_direction(self.t, self.y, sol.azimuth_deg, sol.elevation_deg, self.earth))
         self.rec.add(self.t, self.y, self.body, "boostback")
-        self._ev("boostback_start", engines=n)
-        t_end = self.t + sol.duration_s
+        self._ev("boostback_start", engines=lit)
+        # the same delta-v on fewer engines takes proportionally longer (constant-thrust estimate)
+        t_end = self.t + sol.duration_s * n / lit
         while self.t < t_end - 1e-9:
             if self._step(min(self.t + 2.0, t_end), [Event("burnout", "mass", m_min, -1)]) == "burnout":
                 break
+            cap = self.fx.lit_cap
+            if cap == 0:
+                break
+            if cap is not None and cap < lit:          # engine out: stretch what is left of the burn
+                t_end = self.t + (t_end - self.t) * lit / cap
+                lit = cap
         self.body.engines_off()
+        self.fx.burn_end()
         self._ev("boostback_end", azimuth_deg=round(sol.azimuth_deg, 2), duration_s=round(sol.duration_s, 2),
                  predicted_miss_m=round(sol.miss_m, 1))
 
@@ -185,7 +242,7 @@ class BoosterFlight:
 
     def _coast_and_entry(self):
         plan = self.plan
-        self.phase = "coast"
+        self._enter("coast")
         stop = [Event("apogee", "vertical_speed", 0.0, -1),
                 Event("entry", "altitude", plan.entry_start_altitude_m, -1),
                 Event("ground", "altitude", self.zone.alt_m, -1)]
@@ -202,11 +259,15 @@ class BoosterFlight:
         v_target, q_pred, h_pred = self._entry_target_speed()
         n, fv, ae, isp = self._engines("entry")
         m_keep = self.m_dry + self._landing_need_kg(self.m_dry)     # what the landing burn keeps
-        self.body.set_engines(n, fv, ae, isp, 1.0, mass_min_kg=m_keep - 1.0)
+        lit = self._enter("entry_burn", n)
+        if lit == 0:                        # no engine lit: no entry burn, the descent starts faster
+            self.fx.burn_end()
+            self.info.setdefault("notes", []).append("entry burn: no engine lit")
+            return None
+        self.body.set_engines(lit, fv, ae, isp, 1.0, mass_min_kg=m_keep - 1.0)
         self.body.point_retrograde()
-        self.phase = "entry_burn"
         self.rec.add(self.t, self.y, self.body, "entry_burn")
-        self._ev("entry_start", engines=n)
+        self._ev("entry_start", engines=lit)
         # burn to the target speed; then, if more propellant is left than the landing burn needs
         # (with its margin), keep burning it off: a lighter booster falls slower and lands on one
         # engine.  Never below 150 m/s, where 'retrograde' stops being a direction.
@@ -217,7 +278,7 @@ class BoosterFlight:
                 ev = self._step(self.t + 1.0, stops + [Event("ground", "altitude", self.zone.alt_m, -1)])
                 if ev == "ground":
                     return self._touchdown(no_burn=True, cause="hit the ground during the entry burn")
-                if ev is not None:
+                if ev is not None or self.fx.lit_cap == 0:
                     break
             if ev != "entry_end" or self.y[6] <= m_keep + 50.0:
                 break
@@ -226,88 +287,10 @@ class BoosterFlight:
         # what was burned only because it was there (not needed by the recovery): reserve sizing
         self.info["entry_surplus_burned_kg"] = round(float(m_target - self.y[6]), 1) if m_target else 0.0
         self.body.engines_off()
+        self.fx.burn_end()
         self._ev("entry_end", target_speed_m_s=round(v_target, 1), predicted_max_q_Pa=round(q_pred, 0),
                  predicted_heating_proxy=round(h_pred, 0))
         return None
-
-    def _descent_and_landing(self):
-        plan = self.plan
-        st = self.stage
-        n_land, fv, ae, isp = self._engines("landing")
-        # the planner may not plan to touch down with less than 10 % of the kept landing propellant
-        m_plan_dry = self.m_dry + 0.1 * self._landing_need_kg(self.m_dry)
-        limits = limits_for(st, n_land, self.zone.alt_m, m_plan_dry, plan.landing_throttle_plan,
-                            plan.landing_pointing_max_deg, plan.landing_glide_slope_deg, self.g)
-        # light the engine while a plan at 10 % less thrust than the tracking planner's still lands:
-        # that margin absorbs what the planner's drag and the zero-order hold get wrong
-        from dataclasses import replace
-        limits_ign = replace(limits, thrust_max_N=limits.thrust_max_N * (plan.landing_throttle_plan - 0.1)
-                             / plan.landing_throttle_plan)
-        limits_full = replace(limits, thrust_max_N=limits.thrust_max_N / plan.landing_throttle_plan)
-        self.phase = "aero_descent"
-        dt_check = 1.0 / plan.landing_replan_hz
-        ground = Event("ground", "altitude", self.zone.alt_m, -1)
-        next_steer = self.t
-        armed = False          # the ignition is near: check with the planner every step
-        next_window = self.t
-        warm = warm_full = None
-        n_armed = 0            # before the first feasible plan, check every third step only
-        while True:
-            alt = self.rec.last[8] - self.zone.alt_m
-            if plan.aero_steering and self.t >= next_steer and alt > 1500.0:
-                alpha, d, _ = steer(self.body, self.t, self.y, self.zone, self.max_aoa, self.landing_model)
-                self.body.set_lift(alpha, d)
-                next_steer = self.t + (1.0 if alt > 10_000 else 0.5)
-            dt = 2.0 if alt > 20_000 else dt_check
-            if not armed and alt < 40_000.0 and self.t >= next_window:
-                t_win = ignition_window(self.body, self.t, self.y, self.zone, limits_ign, self.g)
-                if t_win is None:
-                    armed = alt < 10_000.0     # no 1-D window at all: let the planner judge
-                    next_window = self.t + 2.0
-                elif t_win - self.t < 1.5:
-                    armed = True
-                else:
-                    next_window = max(self.t, t_win - 3.0)
-            skip = armed and warm is None and warm_full is None and (n_armed := n_armed + 1) % 3 != 1
-            if armed and not skip:
-                # would a burn that starts one step later still land?  if not, light now.  The
-                # check uses the ignition margin; a booster that never had that margin (heavy, low
-                # thrust) is lit on the same rule with the full thrust instead: late, but landable.
-                probe = self.body.clone()
-                seg = probe.propagate(self.t, self.y, self.t + dt, [ground])
-                nxt = nxt_full = None
-                if seg.event != "ground":
-                    nxt = feasible_from(probe, seg.t_s, seg.y, self.zone, limits_ign, self.g,
-                                        plan.landing_nodes, warm, self.aero, self.stage.reference_area_m2)
-                    if nxt is None and warm is None:
-                        nxt_full = feasible_from(probe, seg.t_s, seg.y, self.zone, limits_full, self.g,
-                                                 plan.landing_nodes, warm_full, self.aero,
-                                                 self.stage.reference_area_m2)
-                if nxt is None and (warm is not None or (nxt_full is None and warm_full is not None)):
-                    if warm is None:
-                        self.info.setdefault("notes", []).append(
-                            "landing burn lit without the ignition thrust margin (heavy or low-thrust booster)")
-                    break              # feasible now, not one step later: the latest ignition is now
-                warm = nxt
-                warm_full = nxt_full
-            if self._step(self.t + dt, [ground]) == "ground":
-                return self._touchdown(no_burn=True, cause="no feasible landing-burn ignition found")
-        self.body.set_lift(0.0, (0, 0, 1))
-        return self._landing_burn(limits, n_land, fv, ae, isp)
-
-    def _landing_burn(self, limits, n, fv, ae, isp):
-        from .landing import LandingBurn
-        rep = self.landing
-        rep.ignition_time_s = self.t
-        rep.ignition_altitude_m = float(self.rec.last[8] - self.zone.alt_m)
-        self.body.set_engines(n, fv, ae, isp, 1.0, mass_min_kg=self.m_dry)
-        self.phase = "landing_burn"
-        self._ev("landing_start", engines=n)
-        burn = LandingBurn(self, limits, n)
-        cause = burn.fly()
-        rep.duration_s = self.t - rep.ignition_time_s
-        self.body.engines_off()
-        return self._touchdown(no_burn=False, cause=cause)
 
     # ------------------------------------------------------------------------------ outcome
     def _touchdown(self, no_burn: bool, cause: str = ""):
@@ -326,6 +309,8 @@ class BoosterFlight:
         if no_burn or vs > crash_vs:
             outcome = "crashed"
             self.info["crash"] = {"phase": self.phase, "cause": cause or f"vertical speed {vs:.1f} m/s at impact"}
+            if self.fx.fired:
+                self.info["crash"]["fault"] = self.fx.last_kind
         elif miss > z.zone_radius_m:
             outcome = "missed_zone"
         elif vs > z.max_vertical_speed_m_s:
@@ -339,27 +324,12 @@ class BoosterFlight:
         return {"landing_zone": z.name,
                 "touchdown": {"vertical_speed_m_s": round(vs, 3), "horizontal_speed_m_s": round(hs, 3),
                               "tilt_deg": round(tilt, 2), "miss_distance_m": round(miss, 2),
-                              "propellant_remaining_kg": round(prop, 1)},
+                              "propellant_remaining_kg": round(prop, 1),
+                              "east_m": round(float(r[0]), 2), "north_m": round(float(r[1]), 2)},
                 "landing_burn": self.landing.as_dict()}
 
 
 def landing_trial(mission, vehicle, t_s, y_eci, earth=None, thrust_scale: float = 1.0):
-    """Fly only the closed-loop landing burn from an ignition state (ECI), e.g. a dispersed one:
-    returns (outcome, info).  ``thrust_scale`` multiplies the engines' real thrust, unknown to the
-    guidance (a thrust dispersion)."""
-    from types import SimpleNamespace
-
-    from ..flight.propagator import EarthModel
-    earth = earth or EarthModel()
-    stack = SimpleNamespace(t_sep=t_s, y_sep=np.asarray(y_eci, float), booster_mass_sep_kg=float(y_eci[6]))
-    bf = BoosterFlight(mission, vehicle, stack, Recorder("booster"), [], earth)
-    bf.body.P[D.P_THRUST_SCALE] = thrust_scale
-    bf.body.P[D.P_MDOT_SCALE] = thrust_scale
-    plan = bf.plan
-    n, fv, ae, isp = bf._engines("landing")
-    m_plan_dry = bf.m_dry + 0.1 * bf._landing_need_kg(bf.m_dry)
-    limits = limits_for(bf.stage, n, bf.zone.alt_m, m_plan_dry, plan.landing_throttle_plan,
-                        plan.landing_pointing_max_deg, plan.landing_glide_slope_deg, bf.g)
-    bf.rec.add(bf.t, bf.y, bf.body, "aero_descent")
-    info = bf._landing_burn(limits, n, fv, ae, isp)
-    return bf.outcome, info
+    """See mission.descent.landing_trial (kept here for its callers)."""
+    from .descent import landing_trial as _lt
+    return _lt(mission, vehicle, t_s, y_eci, earth, thrust_scale)

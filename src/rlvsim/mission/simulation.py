@@ -85,16 +85,18 @@ def simulate(mission, vehicle=None, *, earth: EarthModel | None = None, perturb=
     rec_upper = Recorder("upper")
     orbit, up_outcome, up_info, _ = fly_upper(mission, vehicle, stack, rec_upper, events, earth, perturb=perturb)
     rec_boost = Recorder("booster")
+    landing_report = None
     if mission.recovery.mode == "expendable":
         b_info = _coast_booster(vehicle, stack, rec_boost, events, earth, site_alt_m=0.0, perturb=perturb)
         b_outcome = "expended"
     else:
         from .recovery import BoosterFlight
+        bf = BoosterFlight(mission, vehicle, stack, rec_boost, events, earth, perturb=perturb)
+        landing_report = bf.landing
         try:
-            b_outcome, b_info = BoosterFlight(mission, vehicle, stack, rec_boost, events, earth,
-                                              perturb=perturb).run()
+            b_outcome, b_info = bf.run()
         except FloatingPointError as exc:      # never crash a campaign: record it as a lost booster
-            b_outcome, b_info = "crashed", {"crash": {"phase": "recovery", "cause": f"numerical failure: {exc}"}}
+            b_outcome, b_info = "crashed", {"crash": {"phase": bf.phase, "cause": f"numerical failure: {exc}"}}
     # the booster's own table starts with the shared ascent
     stack_tab = rec_stack.table()
     stages = {
@@ -102,7 +104,8 @@ def simulate(mission, vehicle=None, *, earth: EarthModel | None = None, perturb=
                                {"recovery_mode": mission.recovery.mode,
                                 "propellant_at_separation_kg": round(
                                     stack.booster_mass_sep_kg - vehicle.stages[0].dry_mass_kg
-                                    - vehicle.stages[0].residual_propellant_kg, 1), **b_info}),
+                                    - vehicle.stages[0].residual_propellant_kg, 1), **b_info},
+                               landing=landing_report),
         "upper": StageResult("upper", _join(stack_tab, rec_upper.table()), up_outcome, up_info),
     }
     return Flight(vehicle.name, mission.name, mission.payload_kg, events, stages, orbit,

@@ -18,6 +18,7 @@ import numpy as np
 from .problem import FixedResult, Scaled, dynamics_terms, profiles
 
 _CACHE: dict = {}
+FRESH_SOLVER = None    # solver of `solve_fresh` (a CVXPY name); None: ECOS if installed, else Clarabel
 
 
 def _build(N: int, kind: str, cos_point: float, sin_gs: float, cos_gs: float, par: dict):
@@ -121,7 +122,7 @@ def solve_fresh(sp: Scaled, tf: float, kind: str = "fuel", radius: float = 0.0) 
     if vals is None:
         return FixedResult("infeasible", message="minimum thrust over tf burns all the propellant")
     prob, variables = _build(sp.n_nodes, kind, sp.cos_point, sp.sin_gs, sp.cos_gs, vals)
-    solver = cp.ECOS if "ECOS" in cp.installed_solvers() else cp.CLARABEL
+    solver = FRESH_SOLVER or (cp.ECOS if "ECOS" in cp.installed_solvers() else cp.CLARABEL)
     return _solve(prob, variables, solver, t0)
 
 

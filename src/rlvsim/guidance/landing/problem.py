@@ -17,6 +17,7 @@ time unit sqrt(L / g), mass unit m0 (so z0 = 0); unscaled, ECOS/QOCO-style solve
 """
 from __future__ import annotations
 
+import functools
 import math
 from dataclasses import dataclass, field
 
@@ -93,6 +94,7 @@ class LandingPlan:
     solve_time_s: float = 0.0
     iterations: int = 0
     message: str = ""
+    timed_out: bool = False      # the max_time_s / max_iterations budget ran out (message says what was kept)
 
     @property
     def ok(self) -> bool:
@@ -121,11 +123,24 @@ class Scaled:
     n_nodes: int
 
 
+@functools.lru_cache(maxsize=64)
+def _cached_problem(limits: LandingLimits):
+    return limits.problem()
+
+
+def _limits_problem(limits: LandingLimits):
+    """`limits.problem()`, remembered per (hashable) limits: the closed loop re-plans with the same ones."""
+    try:
+        return _cached_problem(limits)
+    except TypeError:                                  # unhashable field values
+        return limits.problem()
+
+
 def check_inputs(r_enu_m, v_enu_m_s, mass_kg, limits, n_nodes, accel_disturbance_enu):
     """Return (status, message) for unusable input, or (None, arrays...) when the problem can be posed."""
     if not isinstance(limits, LandingLimits):
         return ("error", f"limits: expected LandingLimits, got {type(limits).__name__}"), None
-    msg = limits.problem()
+    msg = _limits_problem(limits)
     if msg:
         return ("error", msg), None
     try:
@@ -202,8 +217,11 @@ def make_plan(sp: Scaled, tf: float, r, v, z, u, status: str, **info) -> Landing
     V = sp.L_m / sp.T_s
     mass = sp.m0_kg * np.exp(np.asarray(z, dtype=float))
     r_m = np.asarray(r, dtype=float) * sp.L_m
+    tf_s = tf * sp.T_s
+    t_s = np.arange(N + 1) * (tf_s / N)          # = np.linspace(0, tf_s, N + 1), without its overhead
+    t_s[-1] = tf_s
     plan = LandingPlan(
-        status=status, t_s=np.linspace(0.0, tf * sp.T_s, N + 1), tf_s=tf * sp.T_s,
+        status=status, t_s=t_s, tf_s=tf_s,
         r_enu_m=r_m, v_enu_m_s=np.asarray(v, dtype=float) * V, mass_kg=mass,
         thrust_enu_N=np.asarray(u, dtype=float) * sp.g * mass[:-1, None],
         fuel_kg=float(mass[0] - mass[-1]), landing_error_m=float(np.hypot(r_m[-1, 0], r_m[-1, 1])))
@@ -234,6 +252,7 @@ class FixedResult:
     iterations: int = 0
     solve_time_s: float = 0.0
     message: str = ""
+    timed_out: bool = False      # the time or iteration budget ran out (see realtime.solve_fixed)
 
 
 KINDS = ("fuel", "min_error", "fuel_disk")

@@ -19,11 +19,12 @@ from numba import njit
 from . import warmstart
 from .problem import FixedResult, Scaled
 from .socp_cones import JIT, JITF
-from .socp_ipm import INACCURATE, OPTIMAL, PINF, STATUS_TEXT, ipm
+from .socp_ipm import (INACCURATE, OPTIMAL, PINF, PINF_NEAR, STATUS_TEXT, TIMEOUT,
+                       TIMEOUT_INACCURATE, ipm)
 from .socp_ops import NP, NS, NX, offsets
 
 KIND_CODE = {"fuel": 0, "min_error": 1, "fuel_disk": 2}
-SETTINGS = {"maxit": 60, "feastol": 1e-7, "abstol": 1e-6, "reltol": 1e-6, "reg": 1e-11}
+SETTINGS = {"maxit": 60, "feastol": 1e-6, "abstol": 1e-5, "reltol": 1e-5, "reg": 1e-11}
 # Start 'fuel' solves from the last neighbouring solution (`warmstart`): ~30 % fewer iterations in
 # closed loop, but the plans differ slightly from cold solves and can change marginal closed-loop
 # outcomes (docs/landing_guidance.md), so it is off by default.
@@ -118,8 +119,9 @@ def warmup() -> float:
 
 @njit(**JITF)
 def _kernel(N, tf, kind, radius, alpha, rho1, rho2, zdry, cos_point, sin_gs, cos_gs, r0, v0, dist, maxit,
-            feastol, abstol, reltol, reg, wx, wy, wz, margin):
-    """Set up and solve (warm start from wx, wy, wz when margin > 0, see `socp_ipm.ipm`).
+            feastol, abstol, reltol, reg, wx, wy, wz, margin, max_time_s):
+    """Set up and solve (warm start from wx, wy, wz when margin > 0; time budget max_time_s when > 0;
+    see `socp_ipm.ipm`).
 
     Returns (status (-1: hopeless tf), iterations, objective, nodes (N+1, 7) = (r, v, z) with r from
     the target, inputs (N, 4) = (u, sigma), and the solution x, y, z of the conic problem).
@@ -132,7 +134,7 @@ def _kernel(N, tf, kind, radius, alpha, rho1, rho2, zdry, cos_point, sin_gs, cos
         return -1, 0, 0.0, nodes, w, c, b, h
     status, it, x, y, z, _s = ipm(N, dt, 0.5 * dt * dt, alpha * dt, co, cos_point,
                                   1.0 if kind == 1 else 0.0, 1.0 if kind != 0 else 0.0, kind != 0, c, b, h,
-                                  maxit, feastol, abstol, reltol, reg, wx, wy, wz, margin)
+                                  maxit, feastol, abstol, reltol, reg, wx, wy, wz, margin, max_time_s)
     obj = 0.0
     for i in range(x.size):
         obj += c[i] * x[i]
@@ -149,8 +151,8 @@ def _kernel(N, tf, kind, radius, alpha, rho1, rho2, zdry, cos_point, sin_gs, cos
     return status, it, obj, nodes, w, x, y, z
 
 
-def _run(sp: Scaled, tf: float, code: int, radius: float, warm, maxit: int):
-    """One compiled solve (`_kernel`), cold or from warm = (x, y, z)."""
+def _run(sp: Scaled, tf: float, code: int, radius: float, warm, maxit: int, max_time_s: float = 0.0):
+    """One compiled solve (`_kernel`), cold or from warm = (x, y, z); max_time_s > 0: time budget."""
     st = SETTINGS
     N = sp.n_nodes
     if warm is None:
@@ -159,46 +161,73 @@ def _run(sp: Scaled, tf: float, code: int, radius: float, warm, maxit: int):
         (wx, wy, wz), margin = warm, WARM_MARGIN
     return _kernel(N, float(tf), code, float(radius), sp.alpha, sp.rho1, sp.rho2, sp.zdry, sp.cos_point,
                    sp.sin_gs, sp.cos_gs, sp.r0, sp.v0, sp.dist, maxit, st["feastol"], st["abstol"],
-                   st["reltol"], st["reg"], wx, wy, wz, margin)
+                   st["reltol"], st["reg"], wx, wy, wz, margin, max_time_s)
+
+
+def _left(max_time_s, t0: float) -> float:
+    """Seconds of the budget left (> 0), 0.0 when there is no budget, -1.0 when it is spent."""
+    if max_time_s is None:
+        return 0.0
+    left = float(max_time_s) - (time.perf_counter() - t0)
+    return left if left > 0.0 else -1.0
 
 
 def solve_fixed(sp: Scaled, tf: float, kind: str = "fuel", radius: float = 0.0,
-                accept_inaccurate: bool = True) -> FixedResult:
+                accept_inaccurate: bool = True, *, max_time_s: float | None = None,
+                max_iterations: int | None = None) -> FixedResult:
     """Solve one fixed-final-time problem (tf scaled) with the Numba interior-point method.
 
+    Budgets (optional): max_time_s of wall time (checked every iteration inside the compiled loop) and
+    max_iterations interior-point iterations (at most SETTINGS['maxit']).  A solve that runs out of
+    budget returns timed_out=True: status 'error', or 'optimal' with message 'reduced accuracy ...'
+    when its best iterate already meets INACCURATE_TOL (and accept_inaccurate).  Never raises.
     With WARM_START, 'fuel' problems start from the last neighbouring solution when there is one
     (`warmstart`); a warm start that does not converge is repeated cold.
     """
     t0 = time.perf_counter()
     code = KIND_CODE[kind]
+    maxit = SETTINGS["maxit"]
+    if max_iterations is not None:
+        maxit = max(0, min(int(max_iterations), maxit))
+    capped = maxit < SETTINGS["maxit"]
+    if _left(max_time_s, t0) < 0.0:
+        return FixedResult("error", message="time budget exhausted before the solve", timed_out=True)
     try:
         warm = warmstart.lookup(sp, tf) if (WARM_START and code == 0) else None
         its = 0
         if warm is not None:
             WARM_STATS["tried"] += 1
-            status, it, obj, nodes, w, x, y, z = _run(sp, tf, code, radius, warm, WARM_MAXIT)
+            status, it, obj, nodes, w, x, y, z = _run(sp, tf, code, radius, warm, min(WARM_MAXIT, maxit),
+                                                      _left(max_time_s, t0))
             its = it
-            if status not in (OPTIMAL, PINF, -1):
+            if status not in (OPTIMAL, PINF, PINF_NEAR, -1, TIMEOUT, TIMEOUT_INACCURATE):
                 WARM_STATS["repeated_cold"] += 1
                 warm = None
         if warm is None:
-            status, it, obj, nodes, w, x, y, z = _run(sp, tf, code, radius, None, SETTINGS["maxit"])
-            its += it
+            left = _left(max_time_s, t0)
+            if left < 0.0:
+                status = TIMEOUT
+            else:
+                status, it, obj, nodes, w, x, y, z = _run(sp, tf, code, radius, None, max(maxit - its, 0),
+                                                          left)
+                its += it
     except Exception as exc:  # noqa: BLE001 - compiled kernel unavailable: pure CVXPY fallback
         from .lcvx_cvxpy import solve_cached
         res = solve_cached(sp, tf, kind, radius)
         res.message = (res.message + "; " if res.message else "") + f"real-time kernel failed ({exc})"
         return res
     el = time.perf_counter() - t0
+    timed_out = status in (TIMEOUT, TIMEOUT_INACCURATE) or (capped and its >= maxit
+                                                           and status not in (OPTIMAL, PINF, PINF_NEAR))
     if status == -1:
         return FixedResult("infeasible", solve_time_s=el,
                            message="minimum thrust over tf burns all the propellant")
-    if status == OPTIMAL or (status == INACCURATE and accept_inaccurate):
+    if status == OPTIMAL or (status in (INACCURATE, TIMEOUT_INACCURATE) and accept_inaccurate):
         if status == OPTIMAL and code == 0 and WARM_START:
             warmstart.store(sp, tf, x, y, z)
         return FixedResult("optimal", obj, nodes[:, 0:3], nodes[:, 3:6], nodes[:, 6], w[:, 0:3], w[:, 3], its,
-                           el, message="" if status == OPTIMAL else "reduced accuracy")
-    if status == PINF:
-        return FixedResult("infeasible", iterations=its, solve_time_s=el, message="primal infeasible")
-    return FixedResult("error", iterations=its, solve_time_s=el,
+                           el, message="" if status == OPTIMAL else STATUS_TEXT[status], timed_out=timed_out)
+    if status in (PINF, PINF_NEAR):
+        return FixedResult("infeasible", iterations=its, solve_time_s=el, message=STATUS_TEXT[status])
+    return FixedResult("error", iterations=its, solve_time_s=el, timed_out=timed_out,
                        message=f"interior point: {STATUS_TEXT[status]}")

@@ -1,4 +1,4 @@
-"""Free-final-time search, minimum-landing-error fallback, ignition search: the public entry points.
+"""Free-final-time search and minimum-landing-error fallback: `solve_landing`, the public entry point.
 
 Frame ENU (x East, y North, z Up, origin at the landing target).  Pure functions of
 (state, vehicle limits) -> plan; nothing here knows the simulator.  No input makes them raise:
@@ -11,6 +11,7 @@ import time
 
 import numpy as np
 
+from .budget import Budget, OutOfBudget
 from .problem import (FixedResult, LandingLimits, LandingPlan, Scaled, check_inputs, failed,
                       make_plan, scale)
 
@@ -30,18 +31,22 @@ def _solver(method: str):
 
 
 class _Evaluator:
-    """Memoised fixed-tf solves of one kind; value = objective or +inf when not solved."""
+    """Memoised fixed-tf solves of one kind; value = objective or +inf when not solved.  With a
+    budget, raises OutOfBudget before a solve once it is spent and after a solve that ran out."""
 
-    def __init__(self, fixed, sp: Scaled, kind: str):
+    def __init__(self, fixed, sp: Scaled, kind: str, budget: Budget | None = None):
         self.fixed, self.sp, self.kind = fixed, sp, kind
+        self.budget = budget or Budget()
         self.memo: dict[float, FixedResult] = {}
         self.iterations = 0
 
     def result(self, tf: float) -> FixedResult:
         if tf not in self.memo:
-            res = self.fixed(self.sp, tf, self.kind)
+            res = _fixed_solve(self.fixed, self.budget, self.sp, tf, self.kind)
             self.iterations += res.iterations
             self.memo[tf] = res
+            if res.timed_out or self.budget.spent():
+                raise OutOfBudget
         return self.memo[tf]
 
     def __call__(self, tf: float) -> float:
@@ -54,6 +59,15 @@ class _Evaluator:
             return math.nan, math.inf
         tf = min(self.memo, key=self)
         return tf, self(tf)
+
+
+def _fixed_solve(fixed, budget: Budget, sp: Scaled, tf: float, kind: str, radius: float = 0.0):
+    """One fixed-tf solve with what is left of the budget (OutOfBudget if nothing is left)."""
+    if budget.spent():
+        raise OutOfBudget
+    res = fixed(sp, tf, kind, radius, **budget.solver_kwargs())
+    budget.used += res.iterations
+    return res
 
 
 def _golden(f, a: float, b: float, tb: float, tol: float, max_iter: int = 60) -> float:
@@ -132,39 +146,37 @@ def _grid_search(f, lo: float, hi: float, tol_rel: float) -> float | None:
 
 def _plan(sp, tf, res: FixedResult, status, t0, iters, message="") -> LandingPlan:
     return make_plan(sp, tf, res.r, res.v, res.z, res.u, status, solve_time_s=time.perf_counter() - t0,
-                     iterations=iters, message=message or res.message)
+                     iterations=iters, message=message or res.message, timed_out=res.timed_out)
 
 
-def _min_error(fixed, sp: Scaled, tfs: list, t0: float, iters: int, fuel_eval=None) -> LandingPlan:
+def _min_error(fixed, sp: Scaled, tfs: list, t0: float, budget: Budget, fuel_eval=None) -> LandingPlan:
     """Blackmore et al. (2010): minimise the landing error over tf, then fuel for that error."""
-    err = _Evaluator(fixed, sp, "min_error")
+    err = _Evaluator(fixed, sp, "min_error", budget)
     if len(tfs) == 1:
         tf = tfs[0]
     else:
         tf = _grid_search(err, tfs[0], tfs[1], TF_RTOL)
-    iters += err.iterations
     if tf is None or math.isinf(err(tf)):
         return failed("infeasible", "no final time gives a trajectory that stops at ground level "
                       "within the thrust, mass, pointing and glide-slope limits (too fast, too low or "
-                      "too heavy)", solve_time_s=time.perf_counter() - t0, iterations=iters)
+                      "too heavy)", solve_time_s=time.perf_counter() - t0, iterations=budget.used)
     d = err(tf)
     if d <= ERR_TOL and fuel_eval is not None and len(tfs) == 2:
         fb = _bracket_search(fuel_eval, tf, tfs[0], tfs[1], TF_RTOL)
-        iters += fuel_eval.iterations
         if fb is not None:
-            return _plan(sp, fb, fuel_eval.result(fb), "optimal", t0, iters)
-    res = fixed(sp, tf, "fuel_disk", d * (1.0 + 1e-4) + 1e-7)
-    iters += res.iterations
+            return _plan(sp, fb, fuel_eval.result(fb), "optimal", t0, budget.used)
+    res = _fixed_solve(fixed, budget, sp, tf, "fuel_disk", d * (1.0 + 1e-4) + 1e-7)
     if res.status != "optimal":
         res = err.result(tf)
-    plan = _plan(sp, tf, res, "min_error", t0, iters,
+    plan = _plan(sp, tf, res, "min_error", t0, budget.used,
                  f"target out of reach: minimum landing error {d * sp.L_m:.3f} m")
     return plan
 
 
 def solve_landing(r_enu_m, v_enu_m_s, mass_kg, limits: LandingLimits, *, n_nodes: int = 50,
                   tf_s: float | None = None, accel_disturbance_enu=None, method: str = "realtime",
-                  warm_start=None, min_error_fallback: bool = True) -> LandingPlan:
+                  warm_start=None, min_error_fallback: bool = True, max_time_s: float | None = None,
+                  max_iterations: int | None = None) -> LandingPlan:
     """Fuel-optimal landing burn from the current ENU state (lossless convexification).
 
     tf_s=None searches the final time (golden section on the fuel of fixed-tf solves); warm_start
@@ -173,18 +185,26 @@ def solve_landing(r_enu_m, v_enu_m_s, mass_kg, limits: LandingLimits, *, n_nodes
     the guess).  accel_disturbance_enu: known non-gravity acceleration (e.g.
     drag), a 3-vector or (n_nodes, 3), in m/s^2, ENU.  If the target cannot be reached the plan is
     the minimum-landing-error plan (status 'min_error'), unless min_error_fallback=False (then
-    'infeasible' at once, which is cheaper).  Never raises.
+    'infeasible' at once, which is cheaper).  Optional budget for the whole call: max_time_s of wall
+    time and/or max_iterations interior-point iterations (the iteration budget is deterministic,
+    the time budget depends on the machine's load).  When it runs out the plan has timed_out=True:
+    the best soft-landing plan found so far (status 'optimal', its final time not optimised) or
+    status 'error'.  Never raises.
     """
     t0 = time.perf_counter()
     try:
+        bad = Budget.problem(max_time_s, max_iterations)
+        if bad:
+            return failed("error", bad)
+        budget = Budget(max_time_s, max_iterations, t0)
         return _solve_landing(r_enu_m, v_enu_m_s, mass_kg, limits, n_nodes, tf_s,
-                              accel_disturbance_enu, method, warm_start, t0, min_error_fallback)
+                              accel_disturbance_enu, method, warm_start, t0, min_error_fallback, budget)
     except Exception as exc:  # noqa: BLE001 - the contract is: never raise, say why
         return failed("error", f"{type(exc).__name__}: {exc}", solve_time_s=time.perf_counter() - t0)
 
 
 def _solve_landing(r, v, m, limits, n_nodes, tf_s, dist, method, warm_start, t0,
-                   min_error_fallback=True) -> LandingPlan:
+                   min_error_fallback=True, budget: Budget | None = None) -> LandingPlan:
     if method not in METHODS:
         return failed("error", f"method = {method!r}: must be one of {METHODS}")
     bad, arrs = check_inputs(r, v, m, limits, n_nodes, dist)
@@ -193,7 +213,9 @@ def _solve_landing(r, v, m, limits, n_nodes, tf_s, dist, method, warm_start, t0,
     r, v, m, n_nodes, dist = arrs
     sp = scale(r, v, m, limits, n_nodes, dist)
     fixed = _solver(method)
-    fuel = _Evaluator(fixed, sp, "fuel")
+    budget = budget or Budget(t0=t0)
+    budget.realtime = method == "realtime"        # only that path takes a budget inside a solve
+    fuel = _Evaluator(fixed, sp, "fuel", budget)
     if tf_s is not None:
         try:
             tf = float(tf_s) / sp.T_s
@@ -201,12 +223,31 @@ def _solve_landing(r, v, m, limits, n_nodes, tf_s, dist, method, warm_start, t0,
             return failed("error", f"tf_s = {tf_s!r}: must be a number or None")
         if not (math.isfinite(tf) and tf > 0.0):
             return failed("error", f"tf_s = {tf_s!r}: must be finite and > 0")
+    try:
+        return _search(fixed, sp, fuel, budget, tf if tf_s is not None else None, warm_start, t0,
+                       min_error_fallback)
+    except OutOfBudget:
+        tf_best, val = fuel.best()
+        if not math.isinf(val):
+            plan = _plan(sp, tf_best, fuel.result(tf_best), "optimal", t0, budget.used,
+                         f"budget ({budget.describe()}) exhausted: best final time so far")
+        else:
+            plan = failed("error", f"budget ({budget.describe()}) exhausted before any plan was found",
+                          solve_time_s=time.perf_counter() - t0, iterations=budget.used)
+        plan.timed_out = True
+        return plan
+
+
+def _search(fixed, sp: Scaled, fuel: _Evaluator, budget: Budget, tf, warm_start, t0: float,
+            min_error_fallback: bool) -> LandingPlan:
+    """The solves of `solve_landing` (tf: fixed scaled final time, or None to search it)."""
+    if tf is not None:
         if not math.isinf(fuel(tf)):
-            return _plan(sp, tf, fuel.result(tf), "optimal", t0, fuel.iterations)
+            return _plan(sp, tf, fuel.result(tf), "optimal", t0, budget.used)
         if not min_error_fallback:
             return failed("infeasible", "no soft landing at this final time",
-                          solve_time_s=time.perf_counter() - t0)
-        return _min_error(fixed, sp, [tf], t0, fuel.iterations)
+                          solve_time_s=time.perf_counter() - t0, iterations=budget.used)
+        return _min_error(fixed, sp, [tf], t0, budget)
     lo, hi = tf_bounds(sp)
     tf = None
     guess = _guess(warm_start, sp)
@@ -215,11 +256,11 @@ def _solve_landing(r, v, m, limits, n_nodes, tf_s, dist, method, warm_start, t0,
     if tf is None:
         tf = _grid_search(fuel, lo, hi, TF_RTOL)
     if tf is not None:
-        return _plan(sp, tf, fuel.result(tf), "optimal", t0, fuel.iterations)
+        return _plan(sp, tf, fuel.result(tf), "optimal", t0, budget.used)
     if not min_error_fallback:
         return failed("infeasible", "no final time gives a soft landing at the target",
-                      solve_time_s=time.perf_counter() - t0)
-    return _min_error(fixed, sp, [lo, hi], t0, fuel.iterations, fuel)
+                      solve_time_s=time.perf_counter() - t0, iterations=budget.used)
+    return _min_error(fixed, sp, [lo, hi], t0, budget, fuel)
 
 
 def _guess(warm_start, sp: Scaled):
@@ -241,58 +282,3 @@ def _guess(warm_start, sp: Scaled):
     except (TypeError, ValueError):
         return None
     return val if math.isfinite(val) and val > 0.0 else None
-
-
-def coast(r_enu_m, v_enu_m_s, t_s: float, g_m_s2: float, accel_disturbance_enu=None):
-    """Ballistic ENU state after t_s of coasting: constant gravity -g z plus a constant disturbance."""
-    a = np.array([0.0, 0.0, -g_m_s2])
-    if accel_disturbance_enu is not None:
-        a = a + np.asarray(accel_disturbance_enu, dtype=float).reshape(3)
-    r = np.asarray(r_enu_m, dtype=float) + np.asarray(v_enu_m_s, dtype=float) * t_s + 0.5 * a * t_s ** 2
-    return r, np.asarray(v_enu_m_s, dtype=float) + a * t_s
-
-
-def ignition_search(r_enu_m, v_enu_m_s, mass_kg, limits: LandingLimits, *, n_nodes: int = 50,
-                    accel_disturbance_enu=None, method: str = "realtime", tol_s: float = 0.01,
-                    t_max_s: float | None = None):
-    """Latest ignition time (s from now) of a coasting vehicle from which a soft landing exists.
-
-    Bisection on the coast time; the coast is ballistic (constant gravity and constant
-    disturbance).  Returns (t_ignition_s, plan) with the fuel-optimal plan from that ignition
-    (plan times count from ignition), or (nan, plan) when even igniting now cannot land on target.
-    """
-    t0 = time.perf_counter()
-    try:
-        plan = solve_landing(r_enu_m, v_enu_m_s, mass_kg, limits, n_nodes=n_nodes,
-                             accel_disturbance_enu=accel_disturbance_enu, method=method)
-        if plan.status != "optimal":
-            return math.nan, plan
-        g = float(limits.g_m_s2)
-        dist = None
-        if accel_disturbance_enu is not None:
-            dist = np.asarray(accel_disturbance_enu, dtype=float)
-            dist = dist.reshape(3) if dist.size == 3 else dist.reshape(-1, 3).mean(axis=0)
-        r0 = np.asarray(r_enu_m, dtype=float)
-        v0 = np.asarray(v_enu_m_s, dtype=float)
-        az = -g + (0.0 if dist is None else float(dist[2]))
-        vz, hz = float(v0[2]), float(r0[2])
-        disc = vz * vz - 2.0 * az * hz
-        hi = (-vz - math.sqrt(disc)) / az if az < 0.0 and disc >= 0.0 else 1e3
-        if t_max_s is not None:
-            hi = min(hi, float(t_max_s))
-        lo, best = 0.0, plan
-        while hi - lo > tol_s:
-            mid = 0.5 * (lo + hi)
-            r, v = coast(r0, v0, mid, g, dist)
-            warm = best.tf_s - (mid - lo) if best.ok else None
-            trial = solve_landing(r, v, mass_kg, limits, n_nodes=n_nodes, method=method,
-                                  accel_disturbance_enu=accel_disturbance_enu, warm_start=warm)
-            if trial.status == "optimal":
-                lo, best = mid, trial
-            else:
-                hi = mid
-        best.solve_time_s = time.perf_counter() - t0
-        return lo, best
-    except Exception as exc:  # noqa: BLE001 - never raise
-        return math.nan, failed("error", f"{type(exc).__name__}: {exc}",
-                                solve_time_s=time.perf_counter() - t0)

@@ -3,13 +3,14 @@
 Each interior-point iteration solves  H X + A^T Y = F,  A X = g  with H = G^T W^-2 G + reg I, which
 is block-diagonal per stage (layout, A and G: `socp_ops`).  Stage Hessians are assembled from the
 Nesterov-Todd scalings on the fly.  With Ad x = (r + dt v, v, z), Bd w = (dt^2/2 u, dt u, -alpha dt
-sigma) (exact ZOH double integrator) the backward recursion gives the dynamics multipliers
-lambda_k = -(P_k x_k + p_k + Pi_k yT) and w_k = K_k x_k + kff_k - R_k^-1 Bd^T Pi_{k+1} yT; the six
-terminal equalities (r_N = v_N = 0, multipliers yT) are met through their Schur complement
-    S = -sum_k Pi_{k+1}^T Bd R_k^-1 Bd^T Pi_{k+1}  (- the free initial components' term),
-Pi_N = E^T, Pi_k = (Ad + Bd K_k)^T Pi_{k+1}.  E x_N of the yT = 0 solution is accumulated during
-the backward sweep, so a solve is one backward and one forward sweep.  O(N) per factorisation and
-per solve; all block sizes are compile-time constants.
+sigma) (exact ZOH double integrator) the backward recursion gives the cost-to-go P_k, p_k of x_k,
+the dynamics multipliers lambda_k = -(P_k x_k + p_k) and the inputs w_k = K_k x_k + kff_k.  The
+terminal equalities r_N = v_N = 0 fix the thrust of the last two stages as a function of their
+states (`socp_terminal`), so the recursion is exact without terminal multipliers: one backward and
+one forward sweep per solve, O(N) per factorisation and per solve; all block sizes are compile-time
+constants.  The cost-to-go of the last stages is stiff (a deviation there must be undone within two
+steps), which costs the multipliers some accuracy (relative KKT residual up to ~1e-9 where the
+scalings are extreme); `socp_ipm` refines the end-game solves once to recover it.
 """
 from __future__ import annotations
 
@@ -19,7 +20,8 @@ import numpy as np
 from numba import njit
 
 from .socp_cones import INL, JITF
-from .socp_ops import NP, NS, NW, NX, offsets
+from .socp_ops import NS, NW, NX, offsets
+from .socp_terminal import backward_stage, factor_stage, input_of, multipliers
 
 
 @njit(**JITF)
@@ -128,20 +130,32 @@ def _stage_hessian(k, N, co, cp, ie2, wbar, reg, Hr, Hw):
     return hzz, hzs
 
 
-@njit(**INL)
-def _pi_entry(Pi, k, a, ar, fd, c, y0, y1, y2, y3, V):
-    """Entry (a, c) of Pi_k = Ad^T Pi_{k+1} - Yk^T V (ar, fd: the row and factor Ad^T adds)."""
-    return (Pi[k + 1, a, c] + fd * Pi[k + 1, ar, c]
-            - (y0 * V[0, c] + y1 * V[1, c] + y2 * V[2, c] + y3 * V[3, c]))
+@njit(**JITF)
+def _full_hessian(k, N, co, cp, ie2, wbar, reg, Hr, Hw, Hk):
+    """Stage k's whole Hessian (11 x 11, (x, w)) into Hk (for the two reduced stages)."""
+    hzz, hzs = _stage_hessian(k, N, co, cp, ie2, wbar, reg, Hr, Hw)
+    for a in range(NS):
+        for b in range(NS):
+            Hk[a, b] = 0.0
+    for a in range(3):
+        for b in range(3):
+            Hk[a, b] = Hr[a, b]
+        Hk[3 + a, 3 + a] = reg
+    for a in range(NW):
+        for b in range(NW):
+            Hk[NX + a, NX + b] = Hw[a, b]
+    Hk[6, 6] = hzz
+    Hk[6, 10] = Hk[10, 6] = hzs
 
 
 @njit(**JITF)
-def factor(N, dt, h2, adt, co, cp, qe, qx, free0, ie2, wbar, reg, P, Lr, K, Pi, Ls, Lf, hsc):
+def factor(N, dt, h2, adt, co, cp, qe, qx, free0, ie2, wbar, reg, P, Lr, K, Hl, Lf, hsc):
     """Backward Riccati factorisation for the current scaling.
 
-    Outputs P (N+1,7,7), Lr (N,4,4) Cholesky of R_k, K (N,4,7), Pi (N+1,7,6), Ls (6,6) Cholesky of
-    -S, Lf (3,3) Cholesky of the free initial block ((x_0[0], x_0[1], e) when free0), hsc[0] = H_ee.
-    Returns False on a numerical breakdown.
+    Outputs P (N+1,7,7), Lr (N,4,4) Cholesky of R_k (1/R in Lr[k,0,0] on the two reduced stages),
+    K (N,4,7) (the sigma gain in K[k,0] on the reduced stages), Hl (2,11,11) the reduced stages'
+    Hessians, Lf (3,3) Cholesky of the free initial block ((x_0[0], x_0[1], e) when free0),
+    hsc[0] = H_ee.  Returns False on a numerical breakdown.
     """
     nlin, _c4, _c3a, _c3b, cq = offsets(N)
     Hr = np.empty((3, 3))
@@ -150,8 +164,6 @@ def factor(N, dt, h2, adt, co, cp, qe, qx, free0, ie2, wbar, reg, P, Lr, K, Pi, 
     R = np.empty((NW, NW))
     St = np.empty((NW, NX))
     Yk = np.empty((NW, NX))
-    V = np.empty((NW, NP))
-    ST = np.zeros((NP, NP))
     i = 4 * N                                                   # terminal block: z_N bounds
     PN = P[N]
     for a in range(NX):
@@ -160,10 +172,14 @@ def factor(N, dt, h2, adt, co, cp, qe, qx, free0, ie2, wbar, reg, P, Lr, K, Pi, 
         PN[a, a] = reg
     for t in range(3):
         PN[6, 6] += ie2[i + t]
-    for a in range(NX):
-        for c in range(NP):
-            Pi[N, a, c] = 1.0 if a == c else 0.0
-    for k in range(N - 1, -1, -1):
+    for j in range(1, -1, -1):                    # the last two stages: r_N = v_N = 0 fix u there
+        k = N - 2 + j
+        _full_hessian(k, N, co, cp, ie2, wbar, reg, Hr, Hw, Hl[j])
+        rr = factor_stage(j, dt, h2, adt, Hl[j], P[k + 1], P[k], K[k, 0])
+        if not rr > 0.0:
+            return False
+        Lr[k, 0, 0] = 1.0 / rr
+    for k in range(N - 3, -1, -1):
         hzz, hzs = _stage_hessian(k, N, co, cp, ie2, wbar, reg, Hr, Hw)
         for a in range(NX):                       # PB = Pn Bd
             for j in range(3):
@@ -216,33 +232,12 @@ def factor(N, dt, h2, adt, co, cp, qe, qx, free0, ie2, wbar, reg, P, Lr, K, Pi, 
         for a in range(NX):
             for b in range(a):
                 P[k, b, a] = P[k, a, b]
-        for c in range(NP):                       # V = L^-1 Bd^T Pi_{k+1}
-            y0 = (h2 * Pi[k + 1, 0, c] + dt * Pi[k + 1, 3, c]) * i0
-            y1 = (h2 * Pi[k + 1, 1, c] + dt * Pi[k + 1, 4, c] - l10 * y0) * i1
-            y2 = (h2 * Pi[k + 1, 2, c] + dt * Pi[k + 1, 5, c] - l20 * y0 - l21 * y1) * i2
-            V[0, c], V[1, c], V[2, c] = y0, y1, y2
-            V[3, c] = (-adt * Pi[k + 1, 6, c] - l30 * y0 - l31 * y1 - l32 * y2) * i3
-        for a in range(NX):                       # Pi_k = Ad^T Pi_{k+1} - Yk^T V (row by row)
-            y0, y1, y2, y3 = Yk[0, a], Yk[1, a], Yk[2, a], Yk[3, a]
-            ar = a - 3 if 3 <= a < 6 else a       # Ad^T adds dt times row a - 3 to the v rows
-            fd = dt if 3 <= a < 6 else 0.0
-            p0 = _pi_entry(Pi, k, a, ar, fd, 0, y0, y1, y2, y3, V)   # (all loads before the stores)
-            p1 = _pi_entry(Pi, k, a, ar, fd, 1, y0, y1, y2, y3, V)
-            p2 = _pi_entry(Pi, k, a, ar, fd, 2, y0, y1, y2, y3, V)
-            p3 = _pi_entry(Pi, k, a, ar, fd, 3, y0, y1, y2, y3, V)
-            p4 = _pi_entry(Pi, k, a, ar, fd, 4, y0, y1, y2, y3, V)
-            p5 = _pi_entry(Pi, k, a, ar, fd, 5, y0, y1, y2, y3, V)
-            Pi[k, a, 0], Pi[k, a, 1], Pi[k, a, 2] = p0, p1, p2
-            Pi[k, a, 3], Pi[k, a, 4], Pi[k, a, 5] = p3, p4, p5
-        for a in range(NP):                       # S -= V^T V
-            for b in range(a + 1):
-                ST[a, b] -= V[0, a] * V[0, b] + V[1, a] * V[1, b] + V[2, a] * V[2, b] + V[3, a] * V[3, b]
     i = 4 * N
     hee = ie2[i + 3] + ie2[i + 4] + reg
     m00, m01, m02, m11, m12, m22 = _w2inv3(ie2, wbar, nlin + 3 * N, cq)   # (qe e, .., qx x0_0, qx x0_1)
     hee += qe * qe * m00
     hsc[0] = hee
-    if free0:                                     # free (x0_0, x0_1, e): S -= Pi_0f^T Fb^-1 Pi_0f
+    if free0:                                     # free (x0_0, x0_1, e) minimise the cost-to-go
         Fb = np.empty((3, 3))
         Fb[0, 0] = P[0, 0, 0] + qx * qx * m11
         Fb[1, 1] = P[0, 1, 1] + qx * qx * m22
@@ -252,28 +247,14 @@ def factor(N, dt, h2, adt, co, cp, qe, qx, free0, ie2, wbar, reg, P, Lr, K, Pi, 
         Fb[2, 2] = hee
         if not _chol(Fb, 3, Lf):
             return False
-        Wf = np.empty((3, NP))
-        for c in range(NP):
-            Wf[0, c] = Pi[0, 0, c] / Lf[0, 0]
-            Wf[1, c] = (Pi[0, 1, c] - Lf[1, 0] * Wf[0, c]) / Lf[1, 1]
-            Wf[2, c] = -(Lf[2, 0] * Wf[0, c] + Lf[2, 1] * Wf[1, c]) / Lf[2, 2]
-        for a in range(NP):
-            for b in range(a + 1):
-                ST[a, b] -= Wf[0, a] * Wf[0, b] + Wf[1, a] * Wf[1, b] + Wf[2, a] * Wf[2, b]
-    negS = np.empty((NP, NP))
-    for a in range(NP):
-        for b in range(a + 1):
-            negS[a, b] = -ST[a, b]
-            negS[b, a] = -ST[a, b]
-        negS[a, a] *= 1.0 + 1e-13
-    return _chol(negS, NP, Ls)
+    return True
 
 
 @njit(**INL)
-def _solve4s(Lo, b0, b1, b2, b3):
-    """R^-1 b for the factor stored by `factor` (1 / L_ii on the diagonal), on scalars."""
-    i0, i1, i2, i3 = Lo[0, 0], Lo[1, 1], Lo[2, 2], Lo[3, 3]
-    l10, l20, l30, l21, l31, l32 = Lo[1, 0], Lo[2, 0], Lo[3, 0], Lo[2, 1], Lo[3, 1], Lo[3, 2]
+def _solve4s(Lr, k, b0, b1, b2, b3):
+    """R_k^-1 b for the factor Lr[k] stored by `factor` (1 / L_ii on the diagonal), on scalars."""
+    i0, i1, i2, i3 = Lr[k, 0, 0], Lr[k, 1, 1], Lr[k, 2, 2], Lr[k, 3, 3]
+    l10, l20, l30, l21, l31, l32 = Lr[k, 1, 0], Lr[k, 2, 0], Lr[k, 3, 0], Lr[k, 2, 1], Lr[k, 3, 1], Lr[k, 3, 2]
     b0 = b0 * i0
     b1 = (b1 - l10 * b0) * i1
     b2 = (b2 - l20 * b0 - l21 * b1) * i2
@@ -285,17 +266,20 @@ def _solve4s(Lo, b0, b1, b2, b3):
 
 
 @njit(**JITF)
-def solve(F, g, N, dt, h2, adt, free0, P, Lr, K, Pi, Ls, Lf, hsc, pk, kff, X, Y):
+def solve(F, g, N, dt, h2, adt, free0, P, Lr, K, Hl, Lf, hsc, pk, kff, X, Y):
     """Solve H X + A^T Y = F, A X = g with the factorisation from `factor` (X, Y overwritten).
 
     pk (N+1, 7) and kff (N, 4) are work arrays.
     """
     oN = NS * N
     t = np.empty(NX)
-    c0, c1, c2, c3, c4, c5 = 0.0, 0.0, 0.0, 0.0, 0.0, 0.0     # E x_N of the yT = 0 solution
     for i in range(NX):
         pk[N, i] = -F[oN + i]
-    for k in range(N - 1, -1, -1):
+    for j in range(1, -1, -1):                    # the two reduced stages (`socp_terminal`)
+        k = N - 2 + j
+        backward_stage(j, N, dt, h2, adt, Hl[j], K[k, 0], 1.0 / Lr[k, 0, 0], F, g, P[k + 1], pk[k + 1],
+                       pk[k], kff[k])
+    for k in range(N - 3, -1, -1):
         o = NS * k
         gn = NX + NX * k
         g0, g1, g2, g3, g4, g5, g6 = g[gn], g[gn + 1], g[gn + 2], g[gn + 3], g[gn + 4], g[gn + 5], g[gn + 6]
@@ -313,27 +297,12 @@ def solve(F, g, N, dt, h2, adt, free0, P, Lr, K, Pi, Ls, Lf, hsc, pk, kff, X, Y)
         pk[k, 3] += dt * t[0]
         pk[k, 4] += dt * t[1]
         pk[k, 5] += dt * t[2]
-        s0, s1, s2, s3 = _solve4s(Lr[k], s0, s1, s2, s3)
+        s0, s1, s2, s3 = _solve4s(Lr, k, s0, s1, s2, s3)
         kff[k, 0], kff[k, 1], kff[k, 2], kff[k, 3] = -s0, -s1, -s2, -s3
-        d0, d1, d2 = g0 - h2 * s0, g1 - h2 * s1, g2 - h2 * s2     # Bd kff + g_{k+1}
-        d3, d4, d5 = g3 - dt * s0, g4 - dt * s1, g5 - dt * s2
-        d6 = g6 + adt * s3
-        c0 += (Pi[k + 1, 0, 0] * d0 + Pi[k + 1, 1, 0] * d1 + Pi[k + 1, 2, 0] * d2 + Pi[k + 1, 3, 0] * d3
-               + Pi[k + 1, 4, 0] * d4 + Pi[k + 1, 5, 0] * d5 + Pi[k + 1, 6, 0] * d6)   # cT += Pi^T (..)
-        c1 += (Pi[k + 1, 0, 1] * d0 + Pi[k + 1, 1, 1] * d1 + Pi[k + 1, 2, 1] * d2 + Pi[k + 1, 3, 1] * d3
-               + Pi[k + 1, 4, 1] * d4 + Pi[k + 1, 5, 1] * d5 + Pi[k + 1, 6, 1] * d6)
-        c2 += (Pi[k + 1, 0, 2] * d0 + Pi[k + 1, 1, 2] * d1 + Pi[k + 1, 2, 2] * d2 + Pi[k + 1, 3, 2] * d3
-               + Pi[k + 1, 4, 2] * d4 + Pi[k + 1, 5, 2] * d5 + Pi[k + 1, 6, 2] * d6)
-        c3 += (Pi[k + 1, 0, 3] * d0 + Pi[k + 1, 1, 3] * d1 + Pi[k + 1, 2, 3] * d2 + Pi[k + 1, 3, 3] * d3
-               + Pi[k + 1, 4, 3] * d4 + Pi[k + 1, 5, 3] * d5 + Pi[k + 1, 6, 3] * d6)
-        c4 += (Pi[k + 1, 0, 4] * d0 + Pi[k + 1, 1, 4] * d1 + Pi[k + 1, 2, 4] * d2 + Pi[k + 1, 3, 4] * d3
-               + Pi[k + 1, 4, 4] * d4 + Pi[k + 1, 5, 4] * d5 + Pi[k + 1, 6, 4] * d6)
-        c5 += (Pi[k + 1, 0, 5] * d0 + Pi[k + 1, 1, 5] * d1 + Pi[k + 1, 2, 5] * d2 + Pi[k + 1, 3, 5] * d3
-               + Pi[k + 1, 4, 5] * d4 + Pi[k + 1, 5, 5] * d5 + Pi[k + 1, 6, 5] * d6)
     for i in range(NX):
         X[i] = g[i]
-    fb = np.empty(3)
     if free0:                                     # free x_0[0:2] and e minimise the cost-to-go
+        fb = np.empty(3)
         for a in range(2):
             acc = pk[0, a]
             for j in range(2, NX):
@@ -344,30 +313,8 @@ def solve(F, g, N, dt, h2, adt, free0, P, Lr, K, Pi, Ls, Lf, hsc, pk, kff, X, Y)
         X[0], X[1], X[oN + 7] = fb[0], fb[1], fb[2]
     else:
         X[oN + 7] = F[oN + 7] / hsc[0]
-    yT = np.empty(NP)
-    cT = np.empty(NP)
-    cT[0], cT[1], cT[2], cT[3], cT[4], cT[5] = c0, c1, c2, c3, c4, c5
-    for c in range(NP):                           # (-S) yT = -(g_T - E x_N(yT = 0))
-        acc = cT[c]
-        for i in range(NX):
-            acc += Pi[0, i, c] * X[i]
-        yT[c] = acc - g[NX + NX * N + c]
-    _chol_solve(Ls, NP, yT)
-    if free0:
-        for a in range(2):
-            acc = 0.0
-            for c in range(NP):
-                acc += Pi[0, a, c] * yT[c]
-            fb[a] = -acc
-        fb[2] = 0.0
-        _chol_solve(Lf, 3, fb)
-        X[0] += fb[0]
-        X[1] += fb[1]
-        X[oN + 7] += fb[2]
-    y0, y1, y2, y3, y4, y5 = yT[0], yT[1], yT[2], yT[3], yT[4], yT[5]
-    for i in range(NX):                           # y_0 = -(P_0 x_0 + p_0 + Pi_0 yT)
-        acc = pk[0, i] + (Pi[0, i, 0] * y0 + Pi[0, i, 1] * y1 + Pi[0, i, 2] * y2 + Pi[0, i, 3] * y3
-                          + Pi[0, i, 4] * y4 + Pi[0, i, 5] * y5)
+    for i in range(NX):                           # y_0 = -(P_0 x_0 + p_0)
+        acc = pk[0, i]
         for j in range(NX):
             acc += P[0, i, j] * X[j]
         Y[i] = -acc
@@ -375,33 +322,33 @@ def solve(F, g, N, dt, h2, adt, free0, P, Lr, K, Pi, Ls, Lf, hsc, pk, kff, X, Y)
         Y[0] = 0.0
         Y[1] = 0.0
     x0, x1, x2, x3, x4, x5, x6 = X[0], X[1], X[2], X[3], X[4], X[5], X[6]
+    w = np.empty(NW)
     for k in range(N):
         o = NS * k
         on = o + NS
         gn = NX + NX * k
-        for i in range(NX):                       # t = Pi_{k+1} yT
-            t[i] = (Pi[k + 1, i, 0] * y0 + Pi[k + 1, i, 1] * y1 + Pi[k + 1, i, 2] * y2
-                    + Pi[k + 1, i, 3] * y3 + Pi[k + 1, i, 4] * y4 + Pi[k + 1, i, 5] * y5)
-        s0, s1, s2, s3 = _solve4s(Lr[k], h2 * t[0] + dt * t[3], h2 * t[1] + dt * t[4],
-                                  h2 * t[2] + dt * t[5], -adt * t[6])
-        u0 = kff[k, 0] - s0 + (K[k, 0, 0] * x0 + K[k, 0, 1] * x1 + K[k, 0, 2] * x2 + K[k, 0, 3] * x3
-                               + K[k, 0, 4] * x4 + K[k, 0, 5] * x5 + K[k, 0, 6] * x6)
-        u1 = kff[k, 1] - s1 + (K[k, 1, 0] * x0 + K[k, 1, 1] * x1 + K[k, 1, 2] * x2 + K[k, 1, 3] * x3
-                               + K[k, 1, 4] * x4 + K[k, 1, 5] * x5 + K[k, 1, 6] * x6)
-        u2 = kff[k, 2] - s2 + (K[k, 2, 0] * x0 + K[k, 2, 1] * x1 + K[k, 2, 2] * x2 + K[k, 2, 3] * x3
-                               + K[k, 2, 4] * x4 + K[k, 2, 5] * x5 + K[k, 2, 6] * x6)
-        sg = kff[k, 3] - s3 + (K[k, 3, 0] * x0 + K[k, 3, 1] * x1 + K[k, 3, 2] * x2 + K[k, 3, 3] * x3
-                               + K[k, 3, 4] * x4 + K[k, 3, 5] * x5 + K[k, 3, 6] * x6)
+        if k < N - 2:
+            u0 = kff[k, 0] + (K[k, 0, 0] * x0 + K[k, 0, 1] * x1 + K[k, 0, 2] * x2 + K[k, 0, 3] * x3
+                              + K[k, 0, 4] * x4 + K[k, 0, 5] * x5 + K[k, 0, 6] * x6)
+            u1 = kff[k, 1] + (K[k, 1, 0] * x0 + K[k, 1, 1] * x1 + K[k, 1, 2] * x2 + K[k, 1, 3] * x3
+                              + K[k, 1, 4] * x4 + K[k, 1, 5] * x5 + K[k, 1, 6] * x6)
+            u2 = kff[k, 2] + (K[k, 2, 0] * x0 + K[k, 2, 1] * x1 + K[k, 2, 2] * x2 + K[k, 2, 3] * x3
+                              + K[k, 2, 4] * x4 + K[k, 2, 5] * x5 + K[k, 2, 6] * x6)
+            sg = kff[k, 3] + (K[k, 3, 0] * x0 + K[k, 3, 1] * x1 + K[k, 3, 2] * x2 + K[k, 3, 3] * x3
+                              + K[k, 3, 4] * x4 + K[k, 3, 5] * x5 + K[k, 3, 6] * x6)
+        else:
+            t[0], t[1], t[2], t[3], t[4], t[5], t[6] = x0, x1, x2, x3, x4, x5, x6
+            input_of(k - N + 2, dt, t, K[k, 0], kff[k], w)
+            u0, u1, u2, sg = w[0], w[1], w[2], w[3]
         X[o + 7], X[o + 8], X[o + 9], X[o + 10] = u0, u1, u2, sg
         x0, x1, x2 = x0 + dt * x3 + h2 * u0 + g[gn], x1 + dt * x4 + h2 * u1 + g[gn + 1], \
             x2 + dt * x5 + h2 * u2 + g[gn + 2]
         x3, x4, x5 = x3 + dt * u0 + g[gn + 3], x4 + dt * u1 + g[gn + 4], x5 + dt * u2 + g[gn + 5]
         x6 = x6 - adt * sg + g[gn + 6]
         X[on], X[on + 1], X[on + 2], X[on + 3], X[on + 4], X[on + 5], X[on + 6] = x0, x1, x2, x3, x4, x5, x6
-        for i in range(NX):                       # lambda_{k+1} = -(P x + p + Pi yT)
-            Y[gn + i] = -(pk[k + 1, i] + t[i] + P[k + 1, i, 0] * x0 + P[k + 1, i, 1] * x1
-                          + P[k + 1, i, 2] * x2 + P[k + 1, i, 3] * x3 + P[k + 1, i, 4] * x4
-                          + P[k + 1, i, 5] * x5 + P[k + 1, i, 6] * x6)
-    gT = NX + NX * N
-    for c in range(NP):
-        Y[gT + c] = yT[c]
+        if k < N - 2:
+            for i in range(NX):                   # lambda_{k+1} = -(P x + p)
+                Y[gn + i] = -(pk[k + 1, i] + P[k + 1, i, 0] * x0 + P[k + 1, i, 1] * x1
+                              + P[k + 1, i, 2] * x2 + P[k + 1, i, 3] * x3 + P[k + 1, i, 4] * x4
+                              + P[k + 1, i, 5] * x5 + P[k + 1, i, 6] * x6)
+    multipliers(N, dt, Hl, P[N], F, X, Y)

@@ -1,0 +1,158 @@
+"""The results store of a campaign: STORE/manifest.json plus one Parquet fragment per finished run
+(STORE/runs/run-000042.parquet), each written to a temporary name and renamed (os.replace), so a
+process killed at any instant leaves only whole fragments.  Queried through DuckDB."""
+from __future__ import annotations
+
+import json
+import os
+import re
+import time
+from pathlib import Path
+
+from ..errors import InputError
+
+FORMAT = "rlvsim-campaign/1"
+INT_COLS = ("run", "seed", "replans", "fallbacks")
+STR_COLS = ("outcome", "failure_phase", "failure_cause", "failure_detail", "events_json", "notes", "upper_outcome",
+            "error_traceback", "worker")
+VOLATILE = ("wall_time_s", "worker")          # differ between two flights of the same run
+_FRAG = re.compile(r"^run-(\d+)\.parquet$")
+
+
+def fragment_name(k: int) -> str:
+    return f"run-{k:06d}.parquet"
+
+
+def record_table(rec: dict):
+    """One record -> a one-row Arrow table (ints, strings, the rest float64)."""
+    import pyarrow as pa
+    fields, arrays = [], []
+    for name, value in rec.items():
+        typ = pa.int64() if name in INT_COLS else pa.string() if name in STR_COLS else pa.float64()
+        fields.append(pa.field(name, typ))
+        arrays.append(pa.array([value], type=typ))
+    return pa.Table.from_arrays(arrays, schema=pa.schema(fields))
+
+
+def _write_json_atomic(path: Path, obj: dict):
+    tmp = path.with_name(f".{path.name}.tmp-{os.getpid()}")
+    tmp.write_text(json.dumps(obj, indent=2, sort_keys=True, default=str))
+    os.replace(tmp, path)
+
+
+def _describe(ident: dict) -> str:
+    return (f"mission {ident.get('mission')}, seed {ident.get('seed')}, scope {ident.get('scope')}, "
+            f"{len(ident.get('faults') or [])} fault(s)")
+
+
+class Store:
+    """A campaign store directory (see module docstring)."""
+
+    def __init__(self, path):
+        self.path = Path(path)
+        self.runs_dir = self.path / "runs"
+        self.manifest_path = self.path / "manifest.json"
+
+    # -------------------------------------------------------------------------- manifest
+    @classmethod
+    def open(cls, path) -> Store:
+        """An existing store; one-line InputError if ``path`` is not one."""
+        s = cls(path)
+        if not s.manifest_path.exists():
+            raise InputError(f"{path}: not a campaign store (no manifest.json); run `rlvsim campaign MISSION "
+                             f"--store {path}` first")
+        return s
+
+    @property
+    def manifest(self) -> dict:
+        try:
+            return json.loads(self.manifest_path.read_text())
+        except (OSError, json.JSONDecodeError) as exc:
+            raise InputError(f"{self.manifest_path}: unreadable campaign manifest: {exc}") from None
+
+    def check(self, cfg) -> dict | None:
+        """Read-only: the existing manifest if this store can hold ``cfg`` (None if it is new);
+        one-line InputError if it holds another campaign or is not a store."""
+        if not self.path.exists():
+            return None
+        if not self.manifest_path.exists():
+            if any(self.path.iterdir()):
+                raise InputError(f"--store {self.path}: directory exists, is not empty and holds no campaign "
+                                 "(no manifest.json); use a new --store")
+            return None
+        man = self.manifest
+        old, new = man.get("identity", {}), cfg.identity()
+        if old != new:
+            diff = [k for k in sorted(set(old) | set(new)) if old.get(k) != new.get(k)]
+            raise InputError(f"store {self.path} holds campaign {man.get('campaign_id')} ({_describe(old)}); "
+                             f"this command differs in {', '.join(diff)}; use a new --store")
+        return man
+
+    def init(self, cfg, mission_ref: str = "") -> dict:
+        """Write (or extend) the manifest, atomically; creates the directories."""
+        man = self.check(cfg)
+        self.runs_dir.mkdir(parents=True, exist_ok=True)
+        now = time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())
+        if man is None:
+            man = {"format": FORMAT, "campaign_id": cfg.campaign_id, "identity": cfg.identity(),
+                   "runs": int(cfg.runs), "mission_ref": mission_ref, "created_utc": now,
+                   "dispersion_sources": list(cfg.dispersions.sources), "fault_specs": list(cfg.fault_specs),
+                   "input_names": cfg.input_names(),
+                   "mission_json": cfg.mission.model_dump_json(), "vehicle_json": cfg.vehicle.model_dump_json()}
+        man["runs"] = max(int(man.get("runs", 0)), int(cfg.runs))
+        man["updated_utc"] = now
+        _write_json_atomic(self.manifest_path, man)
+        for stale in self.runs_dir.glob(".run-*"):      # temp files of a killed writer
+            stale.unlink(missing_ok=True)
+        return man
+
+    def config(self):
+        """The CampaignConfig this store was made with (to replay runs)."""
+        from ..mission.model import Mission
+        from ..vehicles.model import Vehicle
+        from .config import CampaignConfig
+        from .dispersions import Dispersions
+        man = self.manifest
+        ident = man["identity"]
+        disp = Dispersions.model_validate({**ident["dispersions"], "sources": man.get("dispersion_sources", [])})
+        return CampaignConfig(Mission.model_validate_json(man["mission_json"]),
+                              Vehicle.model_validate_json(man["vehicle_json"]), disp, int(ident["seed"]),
+                              int(man["runs"]), ident["scope"], tuple(man.get("fault_specs", ())))
+
+    # -------------------------------------------------------------------------- runs
+    def write_run(self, rec: dict) -> Path:
+        """Write one finished run as its own fragment (temp file, then atomic rename)."""
+        import pyarrow.parquet as pq
+        name = fragment_name(int(rec["run"]))
+        tmp = self.runs_dir / f".{name}.tmp-{os.getpid()}"
+        pq.write_table(record_table(rec), tmp)
+        final = self.runs_dir / name
+        os.replace(tmp, final)
+        return final
+
+    def completed(self) -> set[int]:
+        """Run numbers with a fragment in the store."""
+        if not self.runs_dir.exists():
+            return set()
+        return {int(m.group(1)) for n in os.listdir(self.runs_dir) if (m := _FRAG.match(n))}
+
+    def _glob(self) -> str:
+        return str(self.runs_dir / "run-*.parquet").replace("'", "''")
+
+    def query(self, sql: str):
+        """Run DuckDB SQL over the view ``runs`` (all fragments); returns a pyarrow Table."""
+        import duckdb
+        con = duckdb.connect()
+        try:
+            con.execute(f"CREATE VIEW runs AS SELECT * FROM read_parquet('{self._glob()}', union_by_name=true)")
+            rel = con.sql(sql)
+            return rel.to_arrow_table() if hasattr(rel, "to_arrow_table") else rel.fetch_arrow_table()
+        finally:
+            con.close()
+
+    def runs_table(self):
+        """Every stored run as one pyarrow Table sorted by run."""
+        if not self.completed():
+            import pyarrow as pa
+            return pa.table({"run": pa.array([], pa.int64())})
+        return self.query("SELECT * FROM runs ORDER BY run")

@@ -1,0 +1,190 @@
+"""The booster's aerodynamic descent on grid fins and the landing-burn ignition decision (the
+latest ignition from which a plan still lands), then the closed-loop landing burn.
+
+The guidance sees the navigated state (``BoosterFlight.nav_state``: truth + navigation errors);
+the simulator flies the truth.  With ``landing_engine_out_margin = k`` the ignition is judged, and
+the burn planned, on the thrust of k engines fewer than are lit, so that k engines can fail and
+the plan still flies (the minimum thrust stays that of every lit engine).
+"""
+from __future__ import annotations
+
+from dataclasses import replace
+
+import numpy as np
+
+from ..flight import dynamics as D
+from ..flight.propagator import Event
+from ..guidance.descent import steer
+from .landing import limits_for
+from .landing_plan import feasible_from, ignition_window, one_d_ignition_altitude
+
+
+def landing_limits(bf, n_lit: int, reserve: int):
+    """Planner limits with ``n_lit`` engines lit, ``reserve`` of them kept as engine-out margin:
+    maximum thrust = plan share x (n_lit - reserve) engines, minimum = n_lit engines at minimum."""
+    plan = bf.plan
+    m_plan_dry = bf.m_dry + 0.1 * bf._landing_need_kg(bf.m_dry)
+    one = limits_for(bf.stage, 1, bf.zone.alt_m, m_plan_dry, plan.landing_throttle_plan,
+                     plan.landing_pointing_max_deg, plan.landing_glide_slope_deg, bf.g)
+    return replace(one, thrust_max_N=one.thrust_max_N * max(n_lit - reserve, 1),
+                   thrust_min_N=one.thrust_min_N * n_lit)
+
+
+def descent_and_landing(bf):
+    """Aero descent until the latest feasible ignition, then the landing burn; returns the
+    touchdown info (bf._touchdown)."""
+    plan = bf.plan
+    n_land, fv, ae, isp = bf._engines("landing")
+    reserve = min(plan.landing_engine_out_margin, n_land - 1)
+    limits = landing_limits(bf, n_land, reserve)
+    # light the engine while a plan at 10 % less thrust than the tracking planner's still lands:
+    # that margin absorbs what the planner's drag and the zero-order hold get wrong
+    limits_ign = replace(limits, thrust_max_N=limits.thrust_max_N * (plan.landing_throttle_plan - 0.1)
+                         / plan.landing_throttle_plan)
+    limits_full = replace(limits, thrust_max_N=landing_limits(bf, n_land, 0).thrust_max_N / plan.landing_throttle_plan)
+    bf._enter("aero_descent")
+    fx = bf.fx
+    adv = plan.landing_ignition_advance_s      # light this long before the latest feasible instant
+    dt_check = 1.0 / plan.landing_replan_hz
+    ground = Event("ground", "altitude", bf.zone.alt_m, -1)
+    next_steer = bf.t
+    armed = False          # the ignition is near: check with the planner every step
+    next_window = bf.t
+    t_win = None
+    warm = warm_full = None
+    n_armed = 0            # before the first feasible plan, check every third step only
+    while True:
+        alt = bf.rec.last[8] - bf.zone.alt_m
+        if plan.aero_steering and fx.fins_stuck is None and bf.t >= next_steer and alt > 1500.0:
+            alpha, d, _ = steer(bf.body, bf.t, bf.nav_state(), bf.zone, bf.max_aoa, bf.landing_model)
+            bf.body.set_lift(alpha, d)
+            next_steer = bf.t + (1.0 if alt > 10_000 else 0.5)
+        dt = 2.0 if alt > 20_000 else dt_check
+        if not armed and alt < 40_000.0 and bf.t >= next_window:
+            t_win = ignition_window(bf.body, bf.t, bf.nav_state(), bf.zone, limits_ign, bf.g)
+            if t_win is None:
+                armed = alt < 10_000.0     # no 1-D window at all: let the planner judge
+                next_window = bf.t + 2.0
+            elif t_win - bf.t < 1.5 + adv:
+                armed = True
+            else:
+                next_window = max(bf.t, t_win - 3.0)
+        if armed and fx.guidance_down(bf.t):
+            # the solver gives no answer: fall back on the 1-D gate's last ignition instant
+            if (t_win is not None and bf.t >= t_win) or _past_full_thrust_gate(bf, limits_full, dt):
+                bf.landing.fallbacks += 1
+                bf.landing.fallback_log.append((round(bf.t, 3), "ignition_by_1d_gate", "landing solver down"))
+                break
+        else:
+            if armed and warm is None and warm_full is None and _past_full_thrust_gate(bf, limits_full, dt):
+                # no plan was ever found and even full thrust must start now: light, and let the
+                # landing burn's fallbacks (minimum-landing-error plan) take the vehicle down
+                bf.landing.fallbacks += 1
+                bf.landing.fallback_log.append((round(bf.t, 3), "ignition_by_1d_gate", "no feasible plan found"))
+                break
+            skip = armed and warm is None and warm_full is None and (n_armed := n_armed + 1) % 3 != 1
+            if armed and not skip:
+                # would a burn that starts one step later still land?  if not, light now.  The
+                # check uses the ignition margin; a booster that never had that margin (heavy, low
+                # thrust) is lit on the same rule with the full thrust instead: late, but landable.
+                probe = bf.body.clone()
+                seg = probe.propagate(bf.t, bf.nav_state(), bf.t + dt + adv, [ground])
+                nxt = nxt_full = None
+                if seg.event != "ground":
+                    nxt = feasible_from(probe, seg.t_s, seg.y, bf.zone, limits_ign, bf.g, plan.landing_nodes,
+                                        warm, bf.aero, bf.stage.reference_area_m2)
+                    if nxt is None and warm is None:
+                        nxt_full = feasible_from(probe, seg.t_s, seg.y, bf.zone, limits_full, bf.g,
+                                                 plan.landing_nodes, warm_full, bf.aero,
+                                                 bf.stage.reference_area_m2)
+                if nxt is None and warm is None and adv > 0.0 and seg.event != "ground":
+                    # armed inside the advance already: light now if a burn from the next step lands
+                    probe = bf.body.clone()
+                    s0 = probe.propagate(bf.t, bf.nav_state(), bf.t + dt, [ground])
+                    if s0.event != "ground" and feasible_from(probe, s0.t_s, s0.y, bf.zone, limits_ign, bf.g,
+                                                              plan.landing_nodes, None, bf.aero,
+                                                              bf.stage.reference_area_m2) is not None:
+                        break
+                if nxt is None and (warm is not None or (nxt_full is None and warm_full is not None)):
+                    if warm is None:
+                        bf.info.setdefault("notes", []).append(
+                            "landing burn lit without the ignition thrust margin (heavy or low-thrust booster)")
+                    break              # feasible now, not one step later: the latest ignition is now
+                warm = nxt
+                warm_full = nxt_full
+        if bf._step(bf.t + dt, [ground]) == "ground":
+            return bf._touchdown(no_burn=True, cause="no feasible landing-burn ignition found")
+    if fx.fins_stuck is None:
+        bf.body.set_lift(0.0, (0, 0, 1))
+    delay = bf.perturb.landing_ignition_delay_s if bf.perturb is not None else 0.0
+    if delay > 0.0:                    # commanded now, lit later
+        bf.landing.commanded_ignition_time_s = bf.t
+        if bf._step(bf.t + delay, [ground]) == "ground":
+            return bf._touchdown(no_burn=True, cause="hit the ground before the delayed landing-burn ignition")
+    return landing_burn(bf, n_land, reserve, fv, ae, isp)
+
+
+def _past_full_thrust_gate(bf, limits_full, dt) -> bool:
+    """True when a vertical stop at full thrust (1-D, navigated state) must start within one step."""
+    y = bf.nav_state()
+    d = bf.body.derived(bf.t, y)
+    h = d[D.D_ALT] - bf.zone.alt_m
+    return h - max(-d[D.D_VUP], 0.0) * dt <= one_d_ignition_altitude(d[D.D_VREL], y[6], limits_full, d[D.D_ACCEL])
+
+
+def landing_burn(bf, n, reserve, fv, ae, isp):
+    from .landing import LandingBurn
+    rep = bf.landing
+    rep.ignition_time_s = bf.t
+    rep.ignition_altitude_m = float(bf.rec.last[8] - bf.zone.alt_m)
+    lit = bf._enter("landing_burn", n)
+    if lit == 0:
+        rep.duration_s = 0.0
+        while bf._step(bf.t + 1.0, [Event("ground", "altitude", bf.zone.alt_m, -1)]) != "ground":
+            pass
+        return bf._touchdown(no_burn=True, cause=f"ignition failure: {n} of {n} landing engine(s) did not light")
+    bf.body.set_engines(lit, fv, ae, isp, 1.0, mass_min_kg=bf.m_dry)
+    bf._ev("landing_start", engines=lit)
+    burn = LandingBurn(bf, lit, max(0, reserve - (n - lit)), n_commanded=n)
+    cause = burn.fly()
+    rep.duration_s = bf.t - rep.ignition_time_s
+    bf.body.engines_off()
+    bf.fx.burn_end()
+    return bf._touchdown(no_burn=False, cause=cause)
+
+
+def fly_from(mission, vehicle, t_s, y_eci, start: str = "landing_burn", earth=None, perturb=None):
+    """Fly a booster from an ECI state at ``start`` ('landing_burn': light the landing burn now;
+    'aero_descent': descend on grid fins, light at the latest feasible ignition) to the ground.
+    Returns the BoosterFlight (outcome, info, events, rec) for inspection."""
+    from types import SimpleNamespace
+
+    from ..flight.propagator import EarthModel
+    from ..flight.recorder import Recorder
+    from .recovery import BoosterFlight
+    earth = earth or EarthModel()
+    y = np.asarray(y_eci, float)
+    stack = SimpleNamespace(t_sep=float(t_s), y_sep=y, booster_mass_sep_kg=float(y[6]))
+    bf = BoosterFlight(mission, vehicle, stack, Recorder("booster"), [], earth, perturb=perturb)
+    bf.rec.add(bf.t, bf.y, bf.body, "aero_descent")
+    if start == "aero_descent":
+        out = descent_and_landing(bf)
+    elif start == "landing_burn":
+        n, fv, ae, isp = bf._engines("landing")
+        out = landing_burn(bf, n, min(bf.plan.landing_engine_out_margin, n - 1), fv, ae, isp)
+    else:
+        raise ValueError(f"start = {start!r}: must be 'landing_burn' or 'aero_descent'")
+    bf.info.update(out)
+    if bf.fx.any:
+        bf.info.update(bf.fx.report())
+    return bf
+
+
+def landing_trial(mission, vehicle, t_s, y_eci, earth=None, thrust_scale: float = 1.0):
+    """Fly only the closed-loop landing burn from an ignition state (ECI), e.g. a dispersed one:
+    returns (outcome, info).  ``thrust_scale`` multiplies the engines' real thrust, unknown to the
+    guidance (a thrust dispersion)."""
+    from ..flight.perturbation import Perturbation
+    pert = Perturbation(thrust_scale={"booster": thrust_scale}) if thrust_scale != 1.0 else None
+    bf = fly_from(mission, vehicle, t_s, y_eci, "landing_burn", earth, pert)
+    return bf.outcome, bf.info

@@ -1,0 +1,157 @@
+"""Landing-burn planning helpers: the disturbance the planner does not model (drag along a plan,
+the rotating frame's terms), the 1-D ignition gate and window, and "is a burn from this state
+feasible" (used by the ignition decision and by the closed loop in mission.landing)."""
+from __future__ import annotations
+
+import math
+
+import numpy as np
+
+from ..flight.propagator import Body
+
+
+TOUCHDOWN_SPEED_M_S = 1.0     # contact speed the aim point and the terminal law are chosen for
+
+
+def aim_below_m(limits, mass_kg) -> float:
+    """The planner stops the vehicle at rest; a vehicle that cannot hover must not stop above the
+    pad.  Aim the stop this far below the pad so that the final (maximum-thrust) arc passes the pad
+    surface at TOUCHDOWN_SPEED_M_S: d = v^2 / (2 a), a = T_max / m - g."""
+    a = max(limits.thrust_max_N / mass_kg - limits.g_m_s2, 1.0)
+    return TOUCHDOWN_SPEED_M_S ** 2 / (2.0 * a)
+
+
+def disturbance_enu(body: Body, t, y, zone, g) -> np.ndarray:
+    """Acceleration the planner does not model, in zone ENU: the simulator's engine-off acceleration
+    in the rotating frame (drag, Coriolis, centrifugal, real gravity) minus the planner's -g z."""
+    scratch = body.clone()
+    scratch.engines_off()
+    f = scratch.accel(t, y)
+    th = zone.theta0 + zone.omega * t
+    c, s = math.cos(th), math.sin(th)
+    R = np.array([[c, s, 0.0], [-s, c, 0.0], [0.0, 0.0, 1.0]])
+    r_e = R @ y[:3]
+    om = zone.omega
+    v_e = R @ np.array([y[3] + om * y[1], y[4] - om * y[0], y[5]])              # v - omega x r
+    # rotating-frame acceleration: a - 2 omega x v_e - omega x (omega x r_e), omega along z
+    a_e = R @ f[3:6] + np.array([2 * om * v_e[1] + om * om * r_e[0], -2 * om * v_e[0] + om * om * r_e[1], 0.0])
+    a_enu = zone.axes @ a_e
+    a_enu[2] += g
+    return a_enu
+
+
+def one_d_ignition_altitude(speed_m_s, mass_kg, limits, drag_m_s2):
+    """Closed-form-like gate: height a constant-thrust vertical stop needs from ``speed_m_s`` with
+    a third of the current drag helping (drag falls with v^2 during the burn)."""
+    decel = limits.thrust_max_N / mass_kg - limits.g_m_s2 + drag_m_s2 / 3.0
+    return speed_m_s ** 2 / (2.0 * max(decel, 0.1))
+
+
+def ignition_window(body, t, y, zone, limits, g, step_s=0.5, max_s=600.0):
+    """Predict the coast to the ground (full model) and return the time of the LAST instant from
+    which the 1-D gate says a stop is still possible, or None.  The vehicle should start checking
+    with the planner shortly before it, not at an earlier feasible window high up, where waiting
+    lets drag take speed off for free."""
+    from ..flight import dynamics as D
+    from ..flight.propagator import Event
+    probe = body.clone()
+    probe.engines_off()
+    ground = [Event("ground", "altitude", zone.alt_m, -1)]
+    last_ok = None
+    prev_ok = False
+    t_end = t + max_s
+    while t < t_end:
+        d = probe.derived(t, y)
+        h = d[D.D_ALT] - zone.alt_m
+        ok = h >= one_d_ignition_altitude(d[D.D_VREL], y[6], limits, d[D.D_ACCEL])
+        if prev_ok and not ok:
+            last_ok = t - step_s
+        prev_ok = ok
+        seg = probe.propagate(t, y, t + step_s, ground)
+        t, y = seg.t_s, seg.y
+        if seg.event == "ground":
+            break
+    return last_ok
+
+
+def drag_profile(v_enu, h_m, mass_kg, aero, sref_m2, wind=None):
+    """Aerodynamic drag acceleration (ENU, m/s^2) at each node of a planned burn, from that plan's
+    velocities, heights and masses: 0.5 rho(h) |v_air|^2 Cd(Mach) S / m against the airflow.
+    ``wind``: the body's wind table (altitude, north, east, down), evaluated at each node."""
+    from ..earth.atmosphere import atmosphere
+    v_air = np.asarray(v_enu, float).copy()
+    if wind is not None and np.any(wind[1:] != 0.0):
+        hh = np.asarray(h_m, float)
+        v_air[:, 0] -= np.interp(hh, wind[0], wind[2])     # east
+        v_air[:, 1] -= np.interp(hh, wind[0], wind[1])     # north
+        v_air[:, 2] += np.interp(hh, wind[0], wind[3])     # up = -down
+    spd = np.linalg.norm(v_air, axis=1)
+    atm = atmosphere(np.maximum(np.asarray(h_m, float), -1000.0))
+    cd = np.interp(spd / atm.speed_of_sound_m_s, aero.mach, aero.cd)
+    k = 0.5 * atm.density_kg_m3 * spd * cd * sref_m2 / np.asarray(mass_kg, float)
+    return -k[:, None] * v_air
+
+
+def guess_drag_profile(r, v, m, n, zone_alt_m, aero, sref_m2, extra, wind=None):
+    """Drag along a first-guess burn: speed falling linearly to zero, height as a uniform stop."""
+    frac = (np.arange(n) + 0.5) / n
+    vel = np.outer(1.0 - frac, v)
+    h = zone_alt_m + max(r[2], 0.0) * (1.0 - frac) ** 2
+    return drag_profile(vel, h, np.full(n, m), aero, sref_m2, wind) + extra
+
+
+def plan_drag_profile(plan, elapsed_s, n, zone_alt_m, aero, sref_m2, extra, wind=None):
+    """Drag along the previous plan, shifted by the time flown since it was made."""
+    t = plan.t_s
+    tf_left = max(plan.tf_s - elapsed_s, 1e-3)
+    tk = elapsed_s + (np.arange(n) + 0.5) / n * tf_left
+    vel = np.column_stack([np.interp(tk, t, plan.v_enu_m_s[:, j]) for j in range(3)])
+    h = zone_alt_m + np.interp(tk, t, plan.r_enu_m[:, 2])
+    m = np.interp(tk, t, plan.mass_kg)
+    return drag_profile(vel, h, m, aero, sref_m2, wind) + extra
+
+
+def rotating_terms_enu(body: Body, t, y, zone, g) -> np.ndarray:
+    """The engine-off acceleration the planner does not model other than drag and lift: Coriolis,
+    centrifugal and the difference of real gravity from -g z (zone ENU)."""
+    scratch = body.clone()
+    scratch.set_vacuum()
+    return disturbance_enu(scratch, t, y, zone, g)
+
+
+def plan_with_drag(r, v, m, limits, nodes, aero, sref_m2, zone_alt_m, extra, dist0, warm=None,
+                   iterations=2, min_error_fallback=False, tf_s=None, wind=None):
+    """Successive planning: plan with drag profile ``dist0``, re-evaluate the drag along that plan
+    and plan again (drag depends on the trajectory, which depends on the drag).  ``tf_s`` fixes the
+    time of flight (shrinking horizon); None searches it."""
+    from ..guidance.landing import solve_landing
+    dist = dist0
+    plan = None
+    for k in range(iterations):
+        plan = solve_landing(r, v, m, limits, n_nodes=nodes, accel_disturbance_enu=dist, warm_start=warm,
+                             tf_s=tf_s, min_error_fallback=min_error_fallback and k == iterations - 1)
+        if plan.status not in ("optimal", "min_error") or k == iterations - 1:
+            break
+        dist = plan_drag_profile(plan, 0.0, nodes, zone_alt_m, aero, sref_m2, extra, wind)
+        warm = plan.tf_s
+    return plan
+
+
+def feasible_from(body, t, y, zone, limits, g, nodes, warm, aero, sref_m2):
+    """Fuel-optimal landing plan if the burn started at state (t, y); None when infeasible.
+    Drag enters per node, from a first-guess burn (speed falling linearly), then along the plan.
+    With a previous plan (``warm``, made one check earlier), a burn of the same duration is tried
+    first: one solve instead of a search over the time of flight."""
+    r, v = zone.to_enu(t, y)
+    r = r + np.array([0.0, 0.0, aim_below_m(limits, limits.dry_mass_kg)])
+    extra = rotating_terms_enu(body, t, y, zone, g)
+    if warm is not None:
+        dist = plan_drag_profile(warm, 0.0, nodes, zone.alt_m, aero, sref_m2, extra, body.wind_tab)
+        plan = plan_with_drag(r, v, y[6], limits, nodes, aero, sref_m2, zone.alt_m, extra, dist, None, 1,
+                              tf_s=warm.tf_s, wind=body.wind_tab)
+        if plan.status == "optimal":
+            return plan
+    dist = guess_drag_profile(r, v, y[6], nodes, zone.alt_m, aero, sref_m2, extra, body.wind_tab)
+    plan = plan_with_drag(r, v, y[6], limits, nodes, aero, sref_m2, zone.alt_m, extra, dist,
+                          warm.tf_s if warm is not None else None, wind=body.wind_tab)
+    return plan if plan.status == "optimal" else None
