@@ -76,7 +76,8 @@ def memory(mission: str, n: int, seed: int, workers: int = 2) -> None:
         cmd = [str(Path(sys.executable).parent / "rlvsim"), "campaign", mission, "--runs", str(n), "--seed", str(seed),
                "--workers", str(workers), "--store", str(Path(tmp) / "mem"), "--no-progress", "--json"]
         t0 = time.perf_counter()
-        p = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+        errf = open(Path(tmp) / "stderr.txt", "w+b")      # a file, not a pipe: nothing blocks on a full pipe
+        p = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=errf)
         root = psutil.Process(p.pid)
         peak = peak_client = 0
         samples = []
@@ -93,10 +94,11 @@ def memory(mission: str, n: int, seed: int, workers: int = 2) -> None:
             done = sum(1 for _ in runs_dir.glob("run-*.parquet")) if runs_dir.exists() else 0
             samples.append((time.perf_counter() - t0, done, total, rss.get(p.pid, 0)))
             time.sleep(1.0)
-        out, err = p.communicate()
+        p.wait()
         wall = time.perf_counter() - t0
         if p.returncode != 0:
-            print(err.decode()[-2000:])
+            errf.seek(0)
+            print(errf.read().decode()[-2000:])
             return
     print(f"  {n} runs, {workers} workers: {wall:.0f} s; peak RSS client + workers {peak / 2**20:.0f} MiB "
           f"(client alone {peak_client / 2**20:.0f} MiB; limit 2048 MiB)")
@@ -110,6 +112,60 @@ def memory(mission: str, n: int, seed: int, workers: int = 2) -> None:
                   f"{(b[3] - a[3]) / (b[1] - a[1]) / 1024:.1f} KiB per run in the client")
 
 
+def _stub_flight(payload, k):
+    """A stand-in for run_pickled (machinery-only memory test): a record of the real width, no flight."""
+    import pickle
+    cfg = pickle.loads(payload)
+    time.sleep(0.002)
+    names = cfg.input_names()
+    return {"run": k, "seed": cfg.seed, **{f"in_{n}": 1.0 for n in names}, "outcome": "landed",
+            "failure_phase": None, "failure_cause": None, "failure_detail": None,
+            **{c: 1.0 for c in ("vertical_speed_m_s", "horizontal_speed_m_s", "tilt_deg", "miss_distance_m",
+                                "propellant_remaining_kg", "touchdown_east_m", "touchdown_north_m")},
+            "events_json": "[" + "x" * 1500 + "]", "notes": None, "wall_time_s": 0.002, "worker": "stub"}
+
+
+def memory_machinery(mission: str, n: int, seed: int, workers: int = 2) -> None:
+    """The campaign machinery alone (Dask, client window, store writes) over n runs of a stub
+    flight: client + worker RSS, sampled every second from a thread."""
+    import threading
+
+    import psutil
+
+    from rlvsim.campaign import runner
+    from rlvsim.campaign.config import build_config
+    me = psutil.Process()
+    peak = [0, 0]
+    stop = threading.Event()
+
+    def sample():
+        while not stop.is_set():
+            try:
+                rss = [me.memory_info().rss] + [c.memory_info().rss for c in me.children(recursive=True)]
+            except psutil.Error:
+                continue
+            peak[0] = max(peak[0], sum(rss))
+            peak[1] = max(peak[1], rss[0])
+            stop.wait(1.0)
+    th = threading.Thread(target=sample, daemon=True)
+    th.start()
+    real = runner.run_pickled
+    runner.run_pickled = _stub_flight
+    t0 = time.perf_counter()
+    try:
+        with tempfile.TemporaryDirectory() as tmp:
+            st = runner.run_campaign(build_config(mission, n, seed=seed), Path(tmp) / "m", workers=workers,
+                                     progress=False)
+            assert len(st.completed()) == n
+    finally:
+        runner.run_pickled = real
+        stop.set()
+        th.join()
+    print(f"  machinery only (stub flights), {n} runs, {workers} workers: {time.perf_counter() - t0:.0f} s "
+          f"({n / (time.perf_counter() - t0):.0f} runs/s); peak RSS client + workers {peak[0] / 2**20:.0f} MiB "
+          f"(client {peak[1] / 2**20:.0f} MiB)")
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--mission", default="zhuque3")
@@ -118,6 +174,8 @@ def main():
     ap.add_argument("--runs", type=int, default=10_000, help="runs of the memory campaign")
     ap.add_argument("--skip-memory", action="store_true")
     ap.add_argument("--skip-throughput", action="store_true")
+    ap.add_argument("--machinery-runs", type=int, default=10_000,
+                    help="runs of the stub-flight memory test of the campaign machinery (0: skip)")
     ap.add_argument("--profile-run", type=int, default=4, help="run number to profile")
     a = ap.parse_args()
     if not a.skip_throughput:
@@ -130,6 +188,8 @@ def main():
         profile_one(a.mission, a.seed, a.profile_run)
     if not a.skip_memory:
         print("memory:")
+        if a.machinery_runs:
+            memory_machinery(a.mission, a.machinery_runs, a.seed)
         memory(a.mission, a.runs, a.seed)
 
 

@@ -72,8 +72,8 @@ def test_exception_is_recorded_as_error(cfg, monkeypatch):
 
 
 def test_replay_flies_the_same_run(cfg):
-    rec = run_one(cfg, 3)
-    flight = replay(cfg, 3)
+    rec = run_one(cfg, 9)              # a quick run of this campaign (about 1 s)
+    flight = replay(cfg, 9)
     st = flight.stage("booster")
     assert st.outcome == rec["outcome"]
     td = st.info["touchdown"]

@@ -240,6 +240,22 @@ def run_one(cfg, k: int) -> dict:
     return rec
 
 
+_CFGS: dict = {}      # hash of a pickled config -> the config (one campaign at a time per process)
+
+
+def run_pickled(payload: bytes, k: int) -> dict:
+    """run_one for a config sent as pickle bytes (unpickled once per worker process): the client
+    pickles the config once per campaign instead of once per run."""
+    import hashlib
+    import pickle
+    key = hashlib.sha1(payload).digest()
+    cfg = _CFGS.get(key)
+    if cfg is None:
+        _CFGS.clear()
+        cfg = _CFGS[key] = pickle.loads(payload)
+    return run_one(cfg, k)
+
+
 def replay(store_or_cfg, k: int):
     """Re-fly run ``k`` exactly (same draws) and return its Flight with the full trajectory.
     Scope recovery: the booster's stage holds the nominal ascent then the dispersed recovery."""

@@ -8,7 +8,7 @@ import os
 import time
 
 from ..errors import InputError
-from .run import run_one
+from .run import run_one, run_pickled
 from .store import Store
 
 CONNECT_TIMEOUT_S = 5.0
@@ -101,15 +101,18 @@ def _failed_record(cfg, k: int, exc) -> dict:
 def _drive_dask(client, cfg, store: Store, todo: list[int], prog: _Progress) -> None:
     from distributed import as_completed
     from distributed.scheduler import KilledWorker
+    import pickle
     window = WINDOW_PER_WORKER * _n_workers(client)
     pending = iter(todo)
     keys = {}
     ac = as_completed(loop=client.loop)
+    payload = pickle.dumps(cfg)                 # once: each task carries these bytes, not a fresh pickle
+    prefix = f"rlvsim-run-{cfg.campaign_id}-"
 
     def submit():
         k = next(pending, None)
         if k is not None:
-            fut = client.submit(run_one, cfg, k, key=f"rlvsim-run-{cfg.campaign_id}-{k}", pure=False)
+            fut = client.submit(run_pickled, payload, k, key=prefix + str(k), pure=False)
             keys[fut.key] = k
             ac.add(fut)
 

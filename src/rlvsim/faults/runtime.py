@@ -29,7 +29,7 @@ class FaultRuntime:
         self.engine_count = int(engine_count)
         self.nav = nav or Navigator()
         self.pending: dict[int, tuple] = {}           # index -> (fault, rng)
-        self.skipped: list[str] = []                  # not drawn (probability) or never triggered
+        self.skipped: list[str] = []                  # bound to a phase that ended before they fired
         for i, f in enumerate(faults):
             rng = np.random.default_rng([int(seed), FAULT_STREAM, i])
             if f.probability < 1.0 and rng.random() >= f.probability:
@@ -48,7 +48,7 @@ class FaultRuntime:
 
     @property
     def any(self) -> bool:
-        return bool(self.pending or self.fired or self.nav.active)
+        return bool(self.pending or self.fired or self.skipped)
 
     def available(self, n: int) -> int:
         """Engines a burn asking for ``n`` can light (failed engines stay failed)."""
