@@ -45,37 +45,18 @@ def ellipse(east, north, prob: float = 0.99) -> dict | None:
             "points": int(len(e))}
 
 
-def _ranks(x: np.ndarray) -> np.ndarray:
-    """Ranks 1..n, ties given their average rank."""
-    order = np.argsort(x, kind="mergesort")
-    xs = x[order]
-    r = np.empty(len(x))
-    i = 0
-    while i < len(x):
-        j = i
-        while j + 1 < len(x) and xs[j + 1] == xs[i]:
-            j += 1
-        r[order[i:j + 1]] = 0.5 * (i + j) + 1.0
-        i = j + 1
-    return r
-
-
 def spearman(x, y) -> tuple[float, float] | None:
-    """Spearman's rho (Pearson correlation of the ranks) and its two-sided p-value from the
-    t approximation t = rho sqrt((n-2)/(1-rho^2)) with n-2 degrees of freedom; None when
-    fewer than 3 finite pairs or a constant column."""
+    """Spearman's rho and its two-sided p-value (scipy.stats.spearmanr: average ranks for ties,
+    t approximation with n-2 degrees of freedom) over the finite pairs; None when fewer than 3
+    finite pairs or a constant column (rho undefined)."""
     x, y = np.asarray(x, float), np.asarray(y, float)
     ok = np.isfinite(x) & np.isfinite(y)
     x, y = x[ok], y[ok]
-    n = len(x)
-    if n < 3 or np.ptp(x) == 0 or np.ptp(y) == 0:
+    if len(x) < 3 or np.ptp(x) == 0 or np.ptp(y) == 0:
         return None
-    from scipy.special import stdtr
-    rho = float(np.corrcoef(_ranks(x), _ranks(y))[0, 1])
-    if abs(rho) >= 1.0:
-        return rho, 0.0
-    t = rho * math.sqrt((n - 2) / (1.0 - rho * rho))
-    return rho, float(2.0 * stdtr(n - 2, -abs(t)))
+    from scipy.stats import spearmanr
+    res = spearmanr(x, y)
+    return float(res.statistic), float(res.pvalue)
 
 
 def sensitivity(cols: dict, inputs: list[str]) -> list[dict]:
