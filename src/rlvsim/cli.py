@@ -12,14 +12,13 @@ app = typer.Typer(add_completion=False, no_args_is_help=True, rich_markup_mode="
                   help="rlvsim: fly a reusable launch vehicle in software before it flies for real.")
 vehicles_app = typer.Typer(help="The vehicle catalog: list vehicles, show one.", invoke_without_command=True)
 app.add_typer(vehicles_app, name="vehicles")
-econ_app = typer.Typer(help="What reuse is worth: launch cost, constellations, reliability growth, test budget.",
-                       no_args_is_help=True)
-app.add_typer(econ_app, name="economics")
 tel_app = typer.Typer(help="Real flights: compare a simulated mission with webcast telemetry, fit it, find anomalies.",
                       no_args_is_help=True)
 app.add_typer(tel_app, name="telemetry")
 from .campaign.commands import campaign_app  # noqa: E402  (imports typer only)
 app.add_typer(campaign_app, name="campaign")
+from .economics.cli_app import econ_app  # noqa: E402  (imports typer only)
+app.add_typer(econ_app, name="economics")
 
 
 def _console():
@@ -248,91 +247,6 @@ def tel_anomaly(csv: Path = typer.Argument(..., help="Telemetry CSV (time_s, vel
     else:
         typer.echo("no departure from the prediction beyond the telemetry's noise")
     _show(res, False)
-
-
-# ------------------------------------------------------------------------------------ economics
-def _payload_fn(fly_orbit: bool):
-    if not fly_orbit:
-        return None
-    from .mission.payload import max_payload
-    return max_payload
-
-
-@econ_app.command("cost")
-def econ_cost(vehicle: str = typer.Argument(..., help="Vehicle name (its assumptions file) ."),
-              recovery: Optional[str] = typer.Option(None, "--recovery", help="One mode; default: compare all."),
-              landing_probability: Optional[float] = typer.Option(None, "--landing-probability", min=0, max=1),
-              campaign: Optional[Path] = typer.Option(None, "--campaign", help="Landing probability from this "
-                                                      "campaign store (with its 95 % interval)."),
-              assumptions: Optional[Path] = typer.Option(None, "--assumptions", help="Assumptions TOML."),
-              payload_kg: Optional[float] = typer.Option(None, "--payload-kg", help="Payload (default: cited or flown)."),
-              orbit_alt_km: Optional[float] = typer.Option(None, "--orbit-alt-km", help="Fly the payload to this orbit."),
-              inclination_deg: Optional[float] = typer.Option(None, "--inclination-deg"),
-              as_json: bool = typer.Option(False, "--json", help="Print JSON.")):
-    """Cost per launch and per kg with reuse (expected boosters lost from the landing probability)."""
-    from .economics.cost import cost_report
-    fly_orbit = orbit_alt_km is not None and inclination_deg is not None
-    if campaign is not None:
-        if landing_probability is not None:
-            _fail("give --landing-probability or --campaign, not both")
-        from .economics.campaign_link import cost_with_campaign
-        return _show(cost_with_campaign(vehicle, campaign, recovery, lambda p, mode: cost_report(
-            vehicle, mode, p, str(assumptions) if assumptions else None, payload_kg, orbit_alt_km,
-            inclination_deg, _payload_fn(fly_orbit))), as_json)
-    _show(cost_report(vehicle, recovery, landing_probability, str(assumptions) if assumptions else None, payload_kg,
-                      orbit_alt_km, inclination_deg, _payload_fn(fly_orbit)), as_json)
-
-
-@econ_app.command("constellation")
-def econ_constellation(vehicle: str = typer.Option(..., "--vehicle"),
-                       satellites: Optional[int] = typer.Option(None, "--satellites"),
-                       satellite_mass_kg: Optional[float] = typer.Option(None, "--satellite-mass-kg"),
-                       orbit_alt_km: Optional[float] = typer.Option(None, "--orbit-alt-km"),
-                       inclination_deg: Optional[float] = typer.Option(None, "--inclination-deg"),
-                       recovery: Optional[str] = typer.Option(None, "--recovery"),
-                       boosters: Optional[int] = typer.Option(None, "--boosters"),
-                       cadence_per_year: Optional[float] = typer.Option(None, "--cadence-per-year"),
-                       campaign: Optional[Path] = typer.Option(None, "--campaign",
-                                                               help="Landing probability from a campaign store."),
-                       preset: Optional[str] = typer.Option(None, "--preset", help="guowang | qianfan | ..."),
-                       fly: bool = typer.Option(False, "--fly", help="Payload from a flown ascent (slower)."),
-                       as_json: bool = typer.Option(False, "--json", help="Print JSON.")):
-    """Deploy a constellation: satellites per launch, launches, boosters built and lost, years, cost."""
-    from .economics.constellation import plan_constellation
-    kw = {k: v for k, v in (("boosters", boosters), ("cadence_per_year", cadence_per_year)) if v is not None}
-    camp = None
-    if campaign is not None:
-        from .economics.campaign_link import campaign_landing
-        camp = campaign_landing(campaign, vehicle, recovery)
-        kw["landing_probability"] = camp["landing_probability"]
-    res = plan_constellation(vehicle, satellites, satellite_mass_kg, orbit_alt_km, inclination_deg, recovery,
-                             preset, _payload_fn(fly), **kw)
-    if camp is not None:
-        res["landing_probability_source"] = camp
-    _show(res, as_json)
-
-
-@econ_app.command("reliability")
-def econ_reliability(attempts: Optional[Path] = typer.Argument(None, help="Attempts CSV (default: Falcon 9 2013-2020)."),
-                     fit_until: Optional[str] = typer.Option(None, "--fit-until", help="ISO date."),
-                     predict_year: Optional[int] = typer.Option(None, "--predict-year"),
-                     as_json: bool = typer.Option(False, "--json", help="Print JSON.")):
-    """Reliability growth of landings: Crow-AMSAA and a Bayesian learning curve, with bounds."""
-    from .economics.commands import reliability_report
-    _show(reliability_report(str(attempts) if attempts else None, fit_until, predict_year), as_json)
-
-
-@econ_app.command("budget")
-def econ_budget(budget_usd: float = typer.Option(..., "--budget-usd"),
-                cost_per_flight_usd: float = typer.Option(..., "--cost-per-flight-usd"),
-                attempts: Optional[Path] = typer.Option(None, "--attempts"),
-                landing_probability: Optional[float] = typer.Option(None, "--landing-probability"),
-                target_reliability: float = typer.Option(0.9, "--target-reliability"),
-                as_json: bool = typer.Option(False, "--json", help="Print JSON.")):
-    """Probability of a first landing, and of a target reliability, before the money runs out."""
-    from .economics.commands import budget_report
-    _show(budget_report(budget_usd, cost_per_flight_usd, str(attempts) if attempts else None, target_reliability,
-                        landing_probability=landing_probability), as_json)
 
 
 def _show(data, as_json):

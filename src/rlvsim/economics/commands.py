@@ -40,6 +40,7 @@ def reliability_report(path: str | None = None, fit_until: str | None = None, pr
     out["beta_bernoulli"] = {k: v for k, v in beta_discounted(o, discount=0.9, credibility=confidence).items()
                              if k not in ("alpha", "beta", "mean", "lower", "upper")}
     out["target_reliability"] = target_reliability
+    out["curve"] = _curves(o, fits.get(method), lc)
     if predict_year is not None:
         test = hist.between(f"{predict_year}-01-01", f"{predict_year}-12-31")
         ot = test.outcomes()
@@ -51,6 +52,24 @@ def reliability_report(path: str | None = None, fit_until: str | None = None, pr
                 pred["crow_amsaa"] = fits[method].predict_rate(ns, confidence)
                 pred["crow_amsaa_method"] = method
             out["prediction"] = pred
+    return out
+
+
+def _curves(outcomes, crow, lc, extra: int = 10) -> dict:
+    """P(success) of attempt n = 1 .. attempts + extra: the data (0/1 and running rate), the
+    Crow-AMSAA curve exp(-intensity(n - 1/2)) with its Fisher bounds, and the learning curve's
+    posterior mean and credible band (plain lists, for plots and scripts)."""
+    o = np.asarray(outcomes, int)
+    ns = np.arange(1, o.size + extra + 1)
+    out = {"attempt": ns.tolist(), "outcome": o.tolist(),
+           "running_rate": (np.cumsum(o) / np.arange(1, o.size + 1)).tolist()}
+    if crow is not None:
+        lo, hi = crow.intensity_bounds(ns - 0.5)
+        out["crow_amsaa"] = {"method": crow.method, "p": np.asarray(crow.p_success(ns)).tolist(),
+                             "lower": np.exp(-np.asarray(hi)).tolist(), "upper": np.exp(-np.asarray(lo)).tolist()}
+    d = lc.p_success(ns)
+    out["learning_curve"] = {"p": np.asarray(d["mean"]).tolist(), "lower": np.asarray(d["lower"]).tolist(),
+                             "upper": np.asarray(d["upper"]).tolist()}
     return out
 
 

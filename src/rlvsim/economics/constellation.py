@@ -211,3 +211,32 @@ def plan_constellation(vehicle: str, satellites: int | None = None, satellite_ma
     out.update({"vehicle": a.vehicle, "recovery": mode, "orbit_alt_km": orbit_alt_km,
                 "inclination_deg": inclination_deg, "payload_source": src, "preset": pr or None})
     return out
+
+
+SWEEP_FLEETS = (1, 2, 4, 8, 16)
+SWEEP_CADENCES = (12.0, 24.0, 48.0, 96.0)
+
+
+def plan_with_sweep(plan: dict, fleet_sizes=SWEEP_FLEETS, cadences=SWEEP_CADENCES) -> dict:
+    """The plan's constellation deployed over a grid of fleet size x cadence (same vehicle,
+    payload per launch, landing probability and booster life as the plan)."""
+    kw = {"satellites": plan["satellites"], "satellite_mass_kg": plan["satellite_mass_kg"],
+          "payload_kg_per_launch": plan["payload_kg_per_launch"], "reusable": plan["reusable"],
+          "landing_probability": plan["landing_probability"] if plan["reusable"] else 0.0,
+          "booster_life": plan["booster_life"], "cost_per_launch_usd": plan.get("cost_per_launch_usd")}
+    if (plan.get("preset") or {}).get("dispenser_fraction") is not None:
+        kw["dispenser_fraction"] = plan["preset"]["dispenser_fraction"]
+    return sweep(fleet_sizes, cadences, **kw)
+
+
+def compare_vehicles(vehicles, **plan_kwargs) -> list[dict]:
+    """The same constellation on each vehicle (plan_constellation per vehicle, each in its first
+    reusable mode unless ``recovery`` is given); a vehicle that cannot fly it gives a row with
+    ``error`` instead of stopping the comparison."""
+    rows = []
+    for v in vehicles:
+        try:
+            rows.append(plan_constellation(v, **plan_kwargs))
+        except InputError as exc:
+            rows.append({"vehicle": v, "error": str(exc)})
+    return rows

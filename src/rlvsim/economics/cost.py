@@ -92,7 +92,7 @@ def compare_modes(vehicle, orbit_alt_km: float | None = None, inclination_deg: f
 
     payload_fn(vehicle, orbit_alt_km=, inclination_deg=, recovery=) -> {'payload_kg': ...} (e.g.
     rlvsim.mission.payload.max_payload, several seconds per call); None = the payloads cited in the
-    assumptions file (modes without a cited payload are skipped).  A mode whose payload function
+    assumptions file (a mode without a cited payload gives a row with 'error').  A mode whose payload function
     raises InputError (orbit out of reach) gives a row {'recovery', 'error'} instead of a cost."""
     a = _as_assumptions(assumptions if assumptions is not None else vehicle)
     modes = list(modes) if modes else ["expendable"] + a.reusable_modes()
@@ -101,6 +101,9 @@ def compare_modes(vehicle, orbit_alt_km: float | None = None, inclination_deg: f
         check_mode(a, m)
         if payload_fn is None:
             if m not in a.payload_kg:
+                rows.append({"vehicle": a.vehicle, "recovery": m,
+                             "error": "no cited payload for this mode: give --orbit-alt-km and "
+                                      "--inclination-deg to fly it"})
                 continue
             pl, src = a.payload_kg[m].value, "cited: " + a.payload_kg[m].source
         else:

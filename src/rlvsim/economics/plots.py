@@ -112,3 +112,34 @@ def plot_budget(budget_result, path, title: str = "Test-program budget") -> Path
     ax.grid(alpha=0.3)
     ax.legend(fontsize=7)
     return _save(fig, path)
+
+
+def plot_reliability_curve(curve: dict, path, prediction: dict | None = None,
+                           title: str = "Landing reliability growth") -> Path:
+    """The same picture as plot_reliability from the plain-data ``curve`` of
+    ``economics.commands.reliability_report`` (what `rlvsim economics reliability --png` draws)."""
+    fig = _figure()
+    ax = fig.add_subplot(111)
+    o = np.asarray(curve["outcome"], int)
+    k = np.arange(1, o.size + 1)
+    ns = np.asarray(curve["attempt"])
+    ax.plot(k, curve["running_rate"], "k.-", lw=1, label="observed running success rate")
+    ax.scatter(k, o, marker="|", color="k", s=60)
+    if "crow_amsaa" in curve:
+        ca = curve["crow_amsaa"]
+        ax.plot(ns, ca["p"], color="tab:blue", label=f"Crow-AMSAA ({ca['method']})")
+        ax.fill_between(ns, ca["lower"], ca["upper"], color="tab:blue", alpha=0.15, label="Crow-AMSAA bounds")
+    lc = curve["learning_curve"]
+    ax.plot(ns, lc["p"], color="tab:orange", label="learning curve mean")
+    ax.fill_between(ns, lc["lower"], lc["upper"], color="tab:orange", alpha=0.15, label="credible band")
+    if prediction:
+        a0, a1 = prediction["learning_curve"]["attempts"]
+        ax.plot([a0, a1], [prediction["observed_rate"]] * 2, color="tab:green", lw=3,
+                label=f"observed rate {prediction['year']}")
+    ax.set_xlabel("landing attempt number")
+    ax.set_ylabel("P(successful landing)")
+    ax.set_ylim(-0.05, 1.05)
+    ax.set_title(title)
+    ax.grid(alpha=0.3)
+    ax.legend(fontsize=7, loc="lower right", framealpha=0.9)
+    return _save(fig, path)
