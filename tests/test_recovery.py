@@ -31,6 +31,8 @@ def test_nominal_mission_lands(flight):
     rep = f.stage("booster").landing
     assert rep.replans == b["landing_burn"]["replans"] and len(rep.plans) > 0
     assert rep.limits.thrust_min_N < rep.limits.thrust_max_N
+    # the default per-re-plan solver budget never ran out (tests/test_landing_budget.py: when it does)
+    assert b["landing_burn"]["timeouts"] == 0 and 0 < rep.replan_iterations_max
 
 
 def test_recovery_events_in_order(flight):
@@ -62,3 +64,30 @@ def test_crs11_recovery_shape_against_the_webcast():
         assert abs(ev[k].time_s - web[k]) <= 10.0, k
     # booster apogee ~120 km in the webcast telemetry (the readout holds 120 km from 240 s to 255 s)
     assert ev["apogee"].altitude_m == pytest.approx(120_000.0, rel=0.10)
+
+
+def test_entry_burn_is_skipped_when_its_target_speed_is_not_below_the_booster_speed():
+    """An entry target speed above the booster's speed at the entry altitude (e.g. a fitted mission)
+    cannot be reached by a retrograde burn: the recovery skips the burn and says why (it used to
+    burn on to the propellant floor and stall the integrator)."""
+    import numpy as np
+    m = rlvsim.load_mission("zhuque3")
+    m = m.model_copy(update={"recovery": m.recovery.model_copy(update={"entry_target_speed_m_s": 2000.0})})
+    f = rlvsim.simulate(m, rlvsim.load_vehicle(m.vehicle))
+    b = f.summary()["stages"]["booster"]
+    ev = {e.name: e for e in f.events if e.stage == "booster"}
+    assert "entry_start" not in ev and "entry_end" not in ev
+    skip = ev["entry_skipped"]
+    assert any(n.startswith("entry burn skipped") for n in b["notes"])
+    tr = f.stage("booster").trajectory
+    i = int(np.argmin(np.abs(tr["time_s"] - skip.time_s)))
+    # the speed it was judged on is the trajectory's own at that instant (event rounds to 0.1 m/s),
+    # at the entry altitude (60 km in the zhuque3 mission), and below the target
+    assert skip.detail["speed_m_s"] == pytest.approx(tr["speed_m_s"][i], abs=0.06)
+    assert tr["altitude_m"][i] == pytest.approx(m.recovery.entry_start_altitude_m, abs=1.0)
+    assert skip.detail["speed_m_s"] < skip.detail["target_speed_m_s"] == 2000.0
+    # no engine burned between the skipped entry and the landing burn, and the descent went on to
+    # the landing burn (a booster this heavy and fast then cannot stop: it is not a numerical stall)
+    coast = (tr["time_s"] > skip.time_s) & (tr["time_s"] < ev["landing_start"].time_s)
+    assert coast.any() and np.all(tr["engines_lit"][coast] == 0)
+    assert "numerical" not in b.get("crash", {}).get("cause", "")

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from ..flight.dynamics import D_VREL
 from ..flight.propagator import Body, Event
 from .ascent import enu_axes_eci
 
@@ -77,6 +78,9 @@ def predict_impact(body: Body, t, y, zone: ZoneFrame, entry: EntrySpec | None, m
     while True:
         seg = body.propagate(t, y, t_end, stop, h_max_s=20.0)
         t, y = seg.t_s, seg.y
+        if seg.event == "entry" and entry.target_speed_m_s >= body.derived(t, y)[D_VREL]:
+            done, stop = True, stop[:1]     # no speed to take off: the flight skips this burn too
+            continue
         if seg.event == "entry":
             n, fv, ae, isp = entry.engines
             body.set_engines(n, fv, ae, isp, 1.0, mass_min_kg=entry.mass_min_kg)

@@ -14,8 +14,8 @@ import numpy as np
 
 from ..earth.atmosphere import us76
 from ..flight.propagator import Body, Event
-from .landing_plan import (TOUCHDOWN_SPEED_M_S, aim_below_m, guess_drag_profile, plan_drag_profile,
-                           plan_with_drag, rotating_terms_enu)
+from .landing_plan import (TOUCHDOWN_SPEED_M_S, ReplanBudget, ReplanTimeout, aim_below_m, guess_drag_profile,
+                           plan_drag_profile, plan_with_drag, rotating_terms_enu)
 # the planning helpers' old home (benchmarks and other callers import them from here)
 from .landing_plan import (disturbance_enu, drag_profile, feasible_from, ignition_window,  # noqa: F401
                            one_d_ignition_altitude)
@@ -24,6 +24,8 @@ TERMINAL_S = 2.0              # the last seconds of a plan are flown by the term
 GATE_M = 5.0                  # the terminal law's last metres are flown at minimum-thrust deceleration
 FINAL_S = 0.5                 # in the last half second before contact ...
 FINAL_TILT_DEG = 3.0          # ... the thrust tilts at most this much (touchdown criterion: 5 deg)
+# fallback-log kinds that are records, not fallbacks (not counted in LandingReport.fallbacks)
+NOT_FALLBACKS = ("terminal_law", "engine_out_replan")
 
 
 @dataclass
@@ -40,12 +42,25 @@ class LandingReport:
     limits: object = None                           # LandingLimits the burn started with
     limits_log: list = field(default_factory=list)  # (t_s, LandingLimits, engines lit) at each change
     commanded_ignition_time_s: float = float("nan")  # when an ignition delay separates command and light
+    timeouts: int = 0                               # re-plan cycles whose solver budget ran out
+    replan_iterations_max: int = 0                  # most interior-point iterations one re-plan cycle used
+
+    def fallback_counts(self) -> dict:
+        """Fallbacks by kind (the fallback_log's kinds; they add up to ``fallbacks``)."""
+        out: dict = {}
+        for _t, kind, _why in self.fallback_log:
+            if kind not in NOT_FALLBACKS:
+                out[kind] = out.get(kind, 0) + 1
+        return out
 
     def as_dict(self) -> dict:
         d = {"ignition_time_s": round(self.ignition_time_s, 3),
              "ignition_altitude_m": round(self.ignition_altitude_m, 1),
              "duration_s": round(self.duration_s, 3), "replans": self.replans,
-             "fallbacks": self.fallbacks}
+             "fallbacks": self.fallbacks, "timeouts": self.timeouts}
+        # one integer per fallback kind (flat keys: summary.json's landing_burn holds numbers only)
+        for kind, n in sorted(self.fallback_counts().items()):
+            d[f"fallbacks_{kind}"] = n
         if math.isfinite(self.commanded_ignition_time_s):
             d["commanded_ignition_time_s"] = round(self.commanded_ignition_time_s, 3)
         return d
@@ -83,7 +98,13 @@ class LandingBurn:
     state with drag along the previous plan; track the plan's thrust (zero-order hold) between
     re-plans.  When a re-plan fails, the fallback chain is: re-plan with the full thrust the
     planning share kept in reserve, then the minimum-landing-error plan, then the last good plan,
-    then the terminal stop law (constant deceleration to the pad).  Each fallback is counted and logged."""
+    then the terminal stop law (constant deceleration to the pad).  Each fallback is counted and logged.
+
+    Every re-plan cycle has a solver budget (`ReplanBudget`: the recovery plan's
+    ``landing_replan_max_iterations`` and optional ``landing_replan_max_time_s``) shared by the
+    re-plan and its fallback chain.  A solve that runs out of it is discarded like a failed one;
+    with nothing left for the rest of the chain the cycle ends on the last good plan ('timeout'),
+    the same path as a solver that gives no answer at all (the ``guidance_failure`` fault)."""
 
     def __init__(self, flight, n_engines, reserve=0, n_commanded=None):
         self.f = flight
@@ -133,51 +154,100 @@ class LandingBurn:
             dist = plan_drag_profile(self.good[1], f.t - self.good[0], nodes, f.zone.alt_m, f.aero, sref, extra,
                                      f.body.wind_tab)
             if self.dist is not None:
-                dist = 0.5 * (dist + self.dist)          # damp the plan <-> drag feedback
+                dist = 0.5 * (dist + self._previous_dist(remaining))   # damp the plan <-> drag feedback
             warm = remaining
         else:
             dist = guess_drag_profile(r, v, f.y[6], nodes, f.zone.alt_m, f.aero, sref, extra, f.body.wind_tab)
             warm = None
         its = 1 if self.good is not None else 2
         self.dist = dist
+        self.dist_t0 = f.t
         rep.replans += 1
         if f.fx.guidance_down(f.t):
-            # the solver returns nothing (failure / time-out): fly on the last good plan
-            rep.fallbacks += 1
-            rep.fallback_log.append((round(f.t, 3), "solver_failed",
-                                     "last good plan" if self.good is not None else "no plan: stop law"))
+            # the solver returns nothing (guidance_failure fault): fly on the last good plan
+            self._no_answer("solver_failed", "landing solver down")
             return
+        budget = ReplanBudget(getattr(f.plan, "landing_replan_max_iterations", None),
+                              getattr(f.plan, "landing_replan_max_time_s", None))
+        try:
+            self._replan_chain(r, v, remaining, nodes, sref, extra, dist, warm, its, budget)
+        except ReplanTimeout as exc:
+            rep.timeouts += 1
+            self._no_answer("timeout", f"re-plan budget ({budget.describe()}) ran out"
+                            + (f" {exc}" if str(exc) else ""))
+        rep.replan_iterations_max = max(rep.replan_iterations_max, budget.used)
+
+    def _previous_dist(self, remaining):
+        """The previous re-plan's drag profile, to average with the new one.  'nodes' (default):
+        node by node, as stored.  'time': at the new nodes' instants.  A profile applies to the
+        intervals of the plan made with it, (k + 1/2) tf / N after its re-plan; each re-plan
+        shortens the horizon, so node k of the new plan is later than node k of the previous one,
+        and the node-by-node average lends it the larger drag of an earlier instant (on zhuque3
+        the re-plans then slip their touchdown time 0.3 s per cycle until the full-thrust reserve
+        is needed: docs/landing_guidance.md, closed loop)."""
+        f = self.f
+        if getattr(f.plan, "landing_drag_damping", "nodes") != "time":
+            return self.dist
+        n = len(self.dist)
+        t0, p = self.good
+        tf_prev = p.tf_s if t0 == self.dist_t0 else remaining + (f.t - self.dist_t0)
+        frac = (np.arange(n) + 0.5) / n
+        t_old = self.dist_t0 + frac * tf_prev
+        t_new = f.t + frac * remaining
+        return np.column_stack([np.interp(t_new, t_old, self.dist[:, j]) for j in range(3)])
+
+    def _no_answer(self, kind, why):
+        """This cycle's solver gave no usable answer (down, or out of budget): one fallback, and
+        the last good plan flies on (`_thrust`: the stop law takes over when it falls behind)."""
+        rep = self.f.landing
+        rep.fallbacks += 1
+        rep.fallback_log.append((round(self.f.t, 3), kind,
+                                 f"{why}: " + ("last good plan" if self.good is not None else "no plan: stop law")))
+
+    def _replan_chain(self, r, v, remaining, nodes, sref, extra, dist, warm, its, budget) -> bool:
+        """The re-plan and its fallbacks (every solve draws on ``budget``; ReplanTimeout when it
+        runs out).  Returns True when the first re-plan failed (a fallback was counted)."""
+        f = self.f
+        rep = f.landing
         if self.good is not None:
             # shrinking horizon: keep the planned touchdown time.  Re-optimising the time of flight
             # at every re-plan lets a fuel-optimal planner postpone its maximum-thrust arc again
             # and again (it always starts with the cheap minimum-thrust arc) until nothing lands.
             for tf in (remaining, remaining + 0.3, remaining - 0.3):
                 p = plan_with_drag(r, v, f.y[6], self.limits, nodes, f.aero, sref, f.zone.alt_m, extra, dist,
-                                   None, 1, tf_s=tf, wind=f.body.wind_tab)
+                                   None, 1, tf_s=tf, wind=f.body.wind_tab, budget=budget)
                 if p.status == "optimal":
                     self.good = (f.t, p)
-                    return
+                    return False
         p = plan_with_drag(r, v, f.y[6], self.limits, nodes, f.aero, sref, f.zone.alt_m, extra, dist, warm, its,
-                           wind=f.body.wind_tab)
+                           wind=f.body.wind_tab, budget=budget)
         if p.status == "optimal":
             self.good = (f.t, p)
-            return
-        rep.fallbacks += 1
+            return False
+        # from here on the cycle is a fallback: counted once, by the kind logged below (or by
+        # `_no_answer` when the budget runs out on the way)
         p2 = None
-        if self.good is not None:      # the thrust reserve, same touchdown time (shrinking horizon)
-            p2 = plan_with_drag(r, v, f.y[6], self.limits_full, nodes, f.aero, sref, f.zone.alt_m, extra, dist,
-                                None, 1, tf_s=remaining, wind=f.body.wind_tab)
-        if p2 is None or p2.status != "optimal":
-            p2 = plan_with_drag(r, v, f.y[6], self.limits_full, nodes, f.aero, sref, f.zone.alt_m, extra, dist,
-                                warm, 1, min_error_fallback=True, wind=f.body.wind_tab)
-        if p2.status != "optimal" and self.n > 1 and self._fewer_engines(r, v, nodes, sref, extra, dist, warm):
-            return
+        try:
+            if self.good is not None:      # the thrust reserve, same touchdown time (shrinking horizon)
+                p2 = plan_with_drag(r, v, f.y[6], self.limits_full, nodes, f.aero, sref, f.zone.alt_m, extra,
+                                    dist, None, 1, tf_s=remaining, wind=f.body.wind_tab, budget=budget)
+            if p2 is None or p2.status != "optimal":
+                p2 = plan_with_drag(r, v, f.y[6], self.limits_full, nodes, f.aero, sref, f.zone.alt_m, extra,
+                                    dist, warm, 1, min_error_fallback=True, wind=f.body.wind_tab, budget=budget)
+            if p2.status != "optimal" and self.n > 1 and self._fewer_engines(r, v, nodes, sref, extra, dist, warm,
+                                                                            budget):
+                rep.fallbacks += 1
+                return True
+        except ReplanTimeout as exc:
+            raise ReplanTimeout("after an infeasible re-plan") from exc
+        rep.fallbacks += 1
         kind = "full_thrust" if p2.status == "optimal" else p2.status
         rep.fallback_log.append((round(f.t, 3), kind, p2.message or p.message))
         if p2.status in ("optimal", "min_error"):
             self.good = (f.t, p2)
+        return True
 
-    def _fewer_engines(self, r, v, nodes, sref, extra, dist, warm) -> bool:
+    def _fewer_engines(self, r, v, nodes, sref, extra, dist, warm, budget=None) -> bool:
         """Too much thrust to land (the engines lit cannot throttle low enough): shut engines down,
         one at a time, until a plan exists (a '3-1' landing burn).  The engine-out margin goes."""
         from .descent import landing_limits
@@ -186,7 +256,7 @@ class LandingBurn:
         for k in range(self.n - 1, 0, -1):
             lim = landing_limits(f, k, 0)
             p = plan_with_drag(r, v, f.y[6], lim, nodes, f.aero, sref, f.zone.alt_m, extra, dist, warm, 2,
-                               wind=f.body.wind_tab)
+                               wind=f.body.wind_tab, budget=budget)
             if p.status == "optimal":
                 row = f.rec.last
                 f.events.append(FlightEvent("engine_shutdown", "booster", float(f.t), float(row[8]), float(row[11]),

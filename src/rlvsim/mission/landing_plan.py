@@ -4,6 +4,7 @@ feasible" (used by the ignition decision and by the closed loop in mission.landi
 from __future__ import annotations
 
 import math
+import time
 
 import numpy as np
 
@@ -11,6 +12,51 @@ from ..flight.propagator import Body
 
 
 TOUCHDOWN_SPEED_M_S = 1.0     # contact speed the aim point and the terminal law are chosen for
+
+
+class ReplanTimeout(Exception):
+    """The re-plan cycle's solver budget ran out (raised by `ReplanBudget`)."""
+
+
+class ReplanBudget:
+    """Solver budget of ONE re-plan cycle, shared by every solve the cycle makes (the re-plan and
+    its fallback chain): ``max_iterations`` interior-point iterations (deterministic: the same
+    flight on any machine) and/or ``max_time_s`` of wall time (depends on the machine's load).
+    None: unlimited.  `kwargs()` gives a solve what is left (ReplanTimeout when nothing is);
+    `charge(plan)` books a solve's iterations and raises ReplanTimeout when the solve ran out."""
+
+    def __init__(self, max_iterations=None, max_time_s=None):
+        self.max_iterations = None if max_iterations is None else int(max_iterations)
+        self.max_time_s = None if max_time_s is None else float(max_time_s)
+        self.t0 = time.perf_counter()
+        self.used = 0
+
+    def kwargs(self) -> dict:
+        out = {}
+        if self.max_iterations is not None:
+            left = self.max_iterations - self.used
+            if left < 1:
+                raise ReplanTimeout
+            out["max_iterations"] = left
+        if self.max_time_s is not None:
+            left_s = self.max_time_s - (time.perf_counter() - self.t0)
+            if left_s <= 0.0:
+                raise ReplanTimeout
+            out["max_time_s"] = left_s
+        return out
+
+    def charge(self, plan):
+        self.used += int(plan.iterations)
+        if plan.timed_out:
+            raise ReplanTimeout
+
+    def describe(self) -> str:
+        parts = []
+        if self.max_iterations is not None:
+            parts.append(f"{self.max_iterations} iterations")
+        if self.max_time_s is not None:
+            parts.append(f"{self.max_time_s * 1e3:g} ms")
+        return " / ".join(parts) or "unlimited"
 
 
 def aim_below_m(limits, mass_kg) -> float:
@@ -120,16 +166,20 @@ def rotating_terms_enu(body: Body, t, y, zone, g) -> np.ndarray:
 
 
 def plan_with_drag(r, v, m, limits, nodes, aero, sref_m2, zone_alt_m, extra, dist0, warm=None,
-                   iterations=2, min_error_fallback=False, tf_s=None, wind=None):
+                   iterations=2, min_error_fallback=False, tf_s=None, wind=None, budget=None):
     """Successive planning: plan with drag profile ``dist0``, re-evaluate the drag along that plan
     and plan again (drag depends on the trajectory, which depends on the drag).  ``tf_s`` fixes the
-    time of flight (shrinking horizon); None searches it."""
+    time of flight (shrinking horizon); None searches it.  ``budget``: a `ReplanBudget` every solve
+    draws from (ReplanTimeout when it runs out); None: unlimited."""
     from ..guidance.landing import solve_landing
     dist = dist0
     plan = None
     for k in range(iterations):
+        lim = budget.kwargs() if budget is not None else {}
         plan = solve_landing(r, v, m, limits, n_nodes=nodes, accel_disturbance_enu=dist, warm_start=warm,
-                             tf_s=tf_s, min_error_fallback=min_error_fallback and k == iterations - 1)
+                             tf_s=tf_s, min_error_fallback=min_error_fallback and k == iterations - 1, **lim)
+        if budget is not None:
+            budget.charge(plan)
         if plan.status not in ("optimal", "min_error") or k == iterations - 1:
             break
         dist = plan_drag_profile(plan, 0.0, nodes, zone_alt_m, aero, sref_m2, extra, wind)

@@ -79,6 +79,14 @@ class Recovery(_Strict):
     landing_throttle_plan: float = Field(default=0.9, gt=0.3, le=1.0)   # plan with this share of max thrust
     landing_replan_hz: float = Field(default=5.0, ge=1.0, le=50.0)
     landing_nodes: int = Field(default=30, ge=10, le=100)
+    # solver budget of one landing re-plan cycle (re-plan + fallback chain): interior-point
+    # iterations (deterministic), and optionally wall seconds (machine-dependent, off by default);
+    # a cycle that runs out flies on the last good plan (docs/landing_guidance.md, closed loop)
+    landing_replan_max_iterations: int | None = Field(default=3000, ge=1)
+    landing_replan_max_time_s: float | None = Field(default=None, gt=0)
+    # how a re-plan damps the drag profile with the previous one: 'nodes' averages node by node
+    # (the default, what the nominal flights are tuned to), 'time' at the same instants (opt-in)
+    landing_drag_damping: Literal["nodes", "time"] = "nodes"
     landing_pointing_max_deg: float = Field(default=20.0, gt=0, lt=90)
     landing_glide_slope_deg: float = Field(default=30.0, gt=0, lt=90)     # cone half-angle from vertical
 

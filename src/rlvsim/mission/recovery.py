@@ -255,7 +255,17 @@ class BoosterFlight:
                 break
             elif ev == "ground":
                 return self._touchdown(no_burn=True, cause="fell below the entry altitude never reached?")
-        # entry burn
+        # entry burn: only when it has speed to take off.  A target at or above the speed the booster
+        # has at the entry altitude (e.g. a fitted mission) would never be reached: the burn (and
+        # the target's predictor) would burn retrograde until the propellant floor, then on down.
+        v_now = float(self.body.derived(self.t, self.y)[D.D_VREL])
+        if plan.entry_target_speed_m_s >= v_now:
+            why = (f"entry burn skipped: target speed {plan.entry_target_speed_m_s:.1f} m/s is not below the "
+                   f"Earth-relative speed at the entry altitude, {v_now:.1f} m/s")
+            self.info.setdefault("notes", []).append(why)
+            self._ev("entry_skipped", reason=why, speed_m_s=round(v_now, 1),
+                     target_speed_m_s=round(float(plan.entry_target_speed_m_s), 1))
+            return None
         v_target, q_pred, h_pred = self._entry_target_speed()
         n, fv, ae, isp = self._engines("entry")
         m_keep = self.m_dry + self._landing_need_kg(self.m_dry)     # what the landing burn keeps
