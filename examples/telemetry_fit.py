@@ -4,7 +4,7 @@ and compare it with the data.
     python examples/telemetry_fit.py [OUT_DIR] [--full]
 
 By default only the ascent knobs (pitch program, throttle-down, MECO) are fitted to SpaceX CRS-11's
-webcast telemetry (a few seconds); --full fits boostback, entry and landing too (~40 s, what
+webcast telemetry (a few seconds); --full fits boostback, entry and landing too (~10-15 s, what
 `rlvsim telemetry fit` does).  The data are the copy in tests/data/telemetry (see its SOURCES.md).
 """
 from __future__ import annotations

@@ -11,8 +11,9 @@ import numpy as np
 import pytest
 
 from rlvsim.mission import fly
-from rlvsim.telemetry.anomaly import change_point, cusum, cusum_threshold, detect_anomaly
-from rlvsim.telemetry.clean import clean_telemetry
+from rlvsim.telemetry.anomaly import (change_point, coherent_quantisation_sigma, cusum, cusum_threshold,
+                                      detect_anomaly)
+from rlvsim.telemetry.clean import clean_telemetry, plateaus
 from rlvsim.telemetry.synth import Track, synthetic_telemetry, write_telemetry_csv
 
 DROPS = [(70.0, 71.3), (185.0, 187.0), (300.0, 303.6)]      # like the real files' 0.5-3.6 s dropouts
@@ -75,6 +76,30 @@ def test_false_alarm_rate_by_monte_carlo():
     # and cusum() agrees with this implementation run by run
     for k in range(50):
         assert (cusum(z[k], kappa, h)[0] is not None) == alarm[k]
+
+
+@pytest.mark.parametrize("phi", [0.3, 0.5, 0.98, 1.0, 1.003, 1.37, 2.0, 2.41])
+def test_coherent_quantisation_sigma_against_monte_carlo(phi):
+    # a 20 Hz readout of a ramp moving phi km/h per update, random grid and clock phases; the
+    # readings collapsed to plateaus (time: middle of the span shown) as the detector does; the
+    # spread of their 2 s mean error is the truth.  phi near 1, 2 (locked) gives the full
+    # step/sqrt(12); 0.5 locks on every 2nd update; irrational-like phi averages down.
+    step, period, window = 1 / 3.6, 0.05, 2.0
+    rate = phi * step / period
+    rng = np.random.default_rng(7)
+    means = []
+    for _ in range(1500):
+        x0, t0 = rng.uniform(), rng.uniform(0.0, period)
+        t = np.arange(-3.0, 3.0, period) + t0
+        q = np.round(x0 + rate * t / step) * step
+        p = plateaus(t, q, min_gap_s=1.0)
+        tm = 0.5 * (p.t_first_s + p.t_last_s + period)
+        e = p.value - (x0 * step + rate * tm)
+        means.append(e[np.abs(tm) < window / 2].mean())
+    model = coherent_quantisation_sigma(np.array([rate]), np.array([step]), period, np.array([window]))[0]
+    # 1500 runs: 1.8 % sampling error of a std (3 sigma 5.5 %); the model's uniform weights and
+    # 20 harmonics add a few %
+    assert model == pytest.approx(np.std(means), rel=0.10)
 
 
 def test_change_point_places_an_abrupt_shift_after_wandering():

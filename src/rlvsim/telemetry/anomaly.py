@@ -16,7 +16,15 @@ Method (all times from first motion; the prediction is a simulated Flight's boos
    kinematics module (half-width ``half_width_s``, widened to 8 points): three channels,
    ``altitude`` and ``speed`` (the smoothed residual) and ``acceleration`` (its slope, the
    d|v|/dt residual), each ``z = value / sigma`` with the propagated sigma (not inflated by the
-   local chi-square: a departure must not widen its own band).
+   local chi-square: a departure must not widen its own band).  The propagation treats the
+   points' quantisation errors as independent, which fails where the readout locks onto the
+   printing grid: when the quantity moves by close to a whole number of steps per readout
+   update (or crosses one step in close to a whole number of updates), successive readings
+   carry the same error for seconds, and a 2 s average keeps up to step/2 of it (e.g. a 20 Hz
+   readout of a speed changing by 5.6 m/s^2 = 1 km/h per update).  The value's sigma is
+   therefore at least the coherent part :func:`coherent_quantisation_sigma` (readout period
+   measured from the data by :func:`~rlvsim.telemetry.kinematics.readout_interval`, rate from
+   the prediction).
 4. Noise level from the data: each channel's z is divided by
    ``k = max(1, 1.4826 median|z|)`` (the robust spread of z over the record: what the
    quantisation model leaves unexplained -- readout latency, model error -- counts as noise as
@@ -128,8 +136,40 @@ def change_point(z: np.ndarray, i0: int, i1: int) -> int:
     return i0 + int(np.argmax(tail * tail / n))
 
 
+def coherent_quantisation_sigma(rate, step, period_s, window_s, harmonics: int = 20) -> np.ndarray:
+    """1-sigma of the part of a window-average of quantised readings that does not average out.
+
+    A readout updating every ``period_s`` shows ``step * round(v / step)``.  Where it moves
+    ``phi = |rate| period / step`` steps per update (phi >= 1: every update a new value, error
+    ``step * saw(v / step)``) or crosses one step every ``1 / phi`` updates (phi < 1: a plateau's
+    mid-time is late by the latency of its first update, error ``rate x`` that latency), the
+    errors of successive values are ``a * saw(x0 + k psi)``, ``psi = max(phi, 1/phi)``,
+    amplitude ``a = min(step, |rate| period)``, over ``N = floor(window x min(1, phi) / period)`` values.
+    With ``saw(x) = -sum_m sin(2 pi m x) / (pi m)`` and a random phase ``x0`` the variance of
+    their mean is ``a^2 / 12 * sum_m 6/(pi m)^2 D_N(m psi)^2`` (Dirichlet kernel
+    ``D_N(x) = sin(pi N x) / (N sin(pi x))``): ``a^2 / (12 N)`` for an irrational psi, the full
+    ``a^2 / 12`` when psi is within ~1/(2N) of a whole number (the readout locked onto the grid).
+    The first ``harmonics`` terms are summed; the rest count as independent (``/ N``)."""
+    r = np.abs(np.asarray(rate, dtype=np.float64))
+    step = np.asarray(step, dtype=np.float64)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        phi = r * period_s / step
+        psi = np.where(phi >= 1.0, phi, 1.0 / phi)
+        n = np.maximum(np.floor(np.asarray(window_s, dtype=np.float64) * np.minimum(1.0, phi) / period_s), 1.0)
+        m = np.arange(1, harmonics + 1)[:, None]
+        x = m * psi[None, :]
+        den = n * np.sin(np.pi * x)
+        d = np.where(np.abs(den) > 1e-12, np.sin(np.pi * n * x) / den, 1.0)
+        d = np.where(np.isfinite(d), d, 1.0)
+        c = np.sum(6.0 / (np.pi * m) ** 2 * d * d, axis=0)
+        c += (1.0 - np.sum(6.0 / (np.pi * m[:, 0]) ** 2)) / n
+        amp = np.minimum(step, r * period_s)
+        out = amp * np.sqrt(np.minimum(c, 1.0) / 12.0)
+    return np.where(np.isfinite(out), out, 0.0)
+
+
 def _residual_points(tel, values, pred_fn, rate_fn):
-    """Plateau points of one channel: (time, observed - predicted, sigma)."""
+    """Plateau points of one channel: (time, observed - predicted, sigma, step)."""
     from .clean import detect_quantisation, plateaus, step_per_sample
     from .kinematics import SQRT12
 
@@ -144,7 +184,7 @@ def _residual_points(tel, values, pred_fn, rate_fn):
     rate = np.abs(rate_fn(tp))
     sq = np.sqrt((step / SQRT12) ** 2 + (rate * frame / SQRT12) ** 2)
     sq = np.where(sq > 0.0, sq, max(float(np.max(sq)), 1e-9))
-    return tp, p.value - pred_fn(tp), sq
+    return tp, p.value - pred_fn(tp), sq, step
 
 
 def _time_offset(tel, track: Track, align_s: float) -> float:
@@ -168,7 +208,7 @@ def detect_anomaly(tel, predicted, *, grid_step_s: float = 1.0, half_width_s: fl
     """Onset of the first departure of telemetry ``tel`` from the ``predicted`` Flight (or
     :class:`~rlvsim.telemetry.synth.Track`); see the module doc for the method."""
     from .clean import clean_telemetry
-    from .kinematics import _fit
+    from .kinematics import _fit, readout_interval
 
     track = predicted if isinstance(predicted, Track) else Track.from_flight(predicted)
     dt = float(np.median(np.diff(tel.time_s))) if len(tel) > 1 else 0.0
@@ -186,12 +226,15 @@ def detect_anomaly(tel, predicted, *, grid_step_s: float = 1.0, half_width_s: fl
     z: dict[str, np.ndarray] = {}
     scale_corr: dict[str, np.ndarray] = {}
     for name, idx, values in (("altitude", 0, c.altitude_m), ("speed", 1, c.speed_m_s)):
-        tp, e, sp = _residual_points(c, values, pred(idx), rate(idx))
+        tp, e, sp, step = _residual_points(c, values, pred(idx), rate(idx))
         o = _fit(tp, e, sp, grid, half_width_s, min_points)
         infl = np.sqrt(np.maximum(o[5], 1.0))
         corr = np.sqrt(np.minimum(1.0, grid_step_s / (2.0 * o[4])))
+        period = readout_interval(c.time_s, values, min_gap_s=max(0.25, 2.5 * dt))
+        step_g = step[np.clip(np.searchsorted(tp, grid), 0, tp.size - 1)]
+        s_coh = coherent_quantisation_sigma(rate(idx)(grid), step_g, period, 2.0 * o[4])
         with np.errstate(divide="ignore", invalid="ignore"):
-            z[name] = o[0] / (o[2] / infl)
+            z[name] = o[0] / np.maximum(o[2] / infl, s_coh)
             scale_corr[name] = corr
             if name == "speed":
                 z["acceleration"] = o[1] / (o[3] / infl)

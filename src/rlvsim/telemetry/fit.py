@@ -16,9 +16,15 @@ Residuals of a stage (:func:`_residuals`):
 * events: ``(simulated - observed time) / sigma``, against the detected event
   (``sigma^2 = detection uncertainty^2 + (1 s)^2``) and the webcast's (``sigma = 2 s``: whole
   seconds judged by eye); an event the flight does not reach counts as 60 s;
-* for a booster the telemetry shows reaching its landing burn: the boostback's predicted miss of
-  its zone / 1 km, in every booster stage (it landed, so its boostback reached; the margin of
-  the entry stage changes what the boostback may burn);
+* for a booster the telemetry shows reaching its landing burn (taken to have landed: a fit
+  reproduces a recovery, and a failed one would show in the data): the boostback's predicted
+  miss of its zone / 100 m, in every booster stage (its boostback reached; the margin of the
+  entry stage changes what the boostback may burn).  With a 1 km scale the entry stage traded a
+  3 km planned miss for a closer entry burn, and the fitted booster then reached its pad only
+  through the descent's steering, by a margin a 0.2 t payload change undid.  100 m is the size
+  of the planner's own misses when the zone is in reach (8-25 m on CRS-11); and a flight to
+  the ground that does not land (crashed, hard landing, missed zone, tipped over) counts as a
+  touchdown missing by ``MISSING_EVENT_S``;
 * priors (:mod:`rlvsim.telemetry.params`): ``(value - start) / prior sigma``.
 
 Stages (each :func:`scipy.optimize.least_squares`, method trf, bounds from
@@ -32,6 +38,12 @@ one step inside the bounds):
 3. ``entry`` against apogee + 10 s .. 20 s before the detected landing burn, stopped there (or
    at landing-burn ignition, or 2 km below the altitude observed there);
 4. ``landing`` against entry-burn end .. end of data, flying to the ground.
+
+The landing stage starts from the best of a coarse scan of the descent drag scale
+(:data:`DRAG_SCAN`, the other knobs at their start values): the landing burn's ignition is a
+discontinuous function of the descent (the guidance's ignition search changes mode: on
+Iridium-3 the ignition time stays at one value over drag 0.5-0.85, then jumps by 13-20 s),
+so a local method started on such a plateau sees a zero gradient and stops there.
 
 Booster flights of the fit use a coarser landing guidance (FIT_LANDING: replanning at 2 Hz on
 15 nodes, never finer than the mission's; the landing burn's replanning is most of a flight's
@@ -68,8 +80,9 @@ ENTRY_STOP_BEFORE_LANDING_S = 20.0  # the entry stage's data end this long befor
 ENTRY_CUTOFF_MAX_FRACTION = 0.95  # entry cut-off speed <= this x the observed speed at entry start
 STOP_BELOW_WINDOW_M = 2000.0      # entry-stage flights stop this far below the window end's altitude
 CORRELATION_TIME_S = 10.0         # model error: one independent residual per 10 s of flight
-MISS_SCALE_M = 1000.0             # boostback predicted miss, for a booster seen to land
+MISS_SCALE_M = 100.0              # boostback predicted miss, for a booster seen to land
 FIT_LANDING = {"landing_replan_hz": 2.0, "landing_nodes": 15}   # guidance fidelity of fit flights
+DRAG_SCAN = tuple(np.round(np.geomspace(0.5, 3.0, 12), 3))      # landing-stage start scan (ratio 1.18)
 
 
 @dataclass
@@ -135,10 +148,12 @@ def _window_mask(obs: Observed, window) -> np.ndarray:
     return (obs.grid_s > window[0]) & (obs.grid_s <= window[1])
 
 
-def _residuals(obs: Observed, table, sim_events, window, event_names, landed: bool = False) -> np.ndarray:
+def _residuals(obs: Observed, table, sim_events, window, event_names, landed: bool = False,
+               outcome: Optional[str] = None) -> np.ndarray:
     """Weighted residuals of one stage: altitude and speed on the grid inside ``window`` (each
     weighted by sqrt(grid step / CORRELATION_TIME_S)), the events, and for a booster the
-    telemetry shows landing, the boostback's predicted miss of its zone."""
+    telemetry shows landing, the boostback's predicted miss of its zone and whether the flight
+    (``outcome``: of a flight to the ground, else None) failed to land."""
     m = _window_mask(obs, window)
     t = obs.grid_s[m]
     h, v = Track(table).at(t)
@@ -159,6 +174,8 @@ def _residuals(obs: Observed, table, sim_events, window, event_names, landed: bo
         bb = next((e for e in sim_events if e.name == "boostback_end"), None)
         if bb is not None and "predicted_miss_m" in bb.detail:
             re.append(float(bb.detail["predicted_miss_m"]) / MISS_SCALE_M)
+        failed = outcome is not None and outcome != "landed"
+        re.append(MISSING_EVENT_S / WEBCAST_EVENT_SIGMA_S if failed else 0.0)   # a fixed row count
     return np.concatenate([rh, rv, np.asarray(re, dtype=np.float64)])
 
 
@@ -237,6 +254,22 @@ def _solve(group, names, fun, x0: dict, runner: FlightRunner, n_eff=None, bounds
                     time.perf_counter() - t0, status)
 
 
+def scan_start(fun, x0: dict, name: str, candidates) -> dict:
+    """``x0`` with knob ``name`` set to the candidate (or its own start) giving the smallest sum
+    of squared residuals of ``fun``; knob sets that cannot be flown are skipped."""
+    best, best_cost = dict(x0), np.inf
+    for x in (x0[name], *candidates):
+        trial = {**x0, name: float(x)}
+        try:
+            r = fun(trial)
+        except FlightFailed:
+            continue
+        cost = float(r @ r)
+        if cost < best_cost:
+            best, best_cost = trial, cost
+    return best
+
+
 def whole_flight_figures(track: Track, tel) -> dict:
     """Altitude and speed residual RMS over every telemetry sample (a flight that ends early
     holds its last state), with the observed maxima and the RMS as fractions of them."""
@@ -305,7 +338,7 @@ def fit_mission(mission, tel, webcast: Optional[dict] = None, *, groups=GROUPS, 
             v = {**values, **vals}
             table, events = runner.booster(_low_fidelity(apply_values(mission, v)), ctx["ascent"], t_stop, vehicle(v),
                                            h_stop)
-            return _residuals(obs, table, events, win[group], GROUP_EVENTS[group], landed)
+            return _residuals(obs, table, events, win[group], GROUP_EVENTS[group], landed, runner.last_outcome)
         return fun
 
     for g in groups:
@@ -314,8 +347,11 @@ def fit_mission(mission, tel, webcast: Optional[dict] = None, *, groups=GROUPS, 
             ctx["ascent"] = runner.ascent(apply_values(mission, values))
         if not ns:
             continue
-        st = _solve(g, ns, problem(g), {n: values[n] for n in ns}, runner,
-                    lambda m, g=g: _effective_count(obs, win[g], m), bounds)
+        x0 = {n: values[n] for n in ns}
+        if g == "landing" and "drag_scale" in ns:
+            p = PARAMS["drag_scale"]
+            x0 = scan_start(problem(g), x0, "drag_scale", [x for x in DRAG_SCAN if p.lower <= x <= p.upper])
+        st = _solve(g, ns, problem(g), x0, runner, lambda m, g=g: _effective_count(obs, win[g], m), bounds)
         values.update(st.values)
         stages.append(st)
         if g == "ascent":

@@ -110,7 +110,8 @@ class FitResult:
 
     def write_toml(self, path) -> Path:
         """Write the fitted mission file (and, when a descent drag was fitted, the vehicle file
-        ``<stem>.vehicle.toml`` beside it, named in the mission by its absolute path)."""
+        ``<stem>.vehicle.toml`` beside it, named in the mission by its file name: a mission file's
+        relative vehicle path is relative to the mission file, so the two can be moved together)."""
         from . import tomlw
 
         path = Path(path)
@@ -121,6 +122,6 @@ class FitResult:
             tomlw.write(self.vehicle_data, vpath,
                         [f"Vehicle of {path.name}: {self.vehicle_data['full_name']}.",
                          "Written by `rlvsim telemetry fit`; only the descent drag table differs from the source vehicle."])
-            mission = mission.model_copy(update={"vehicle": str(vpath)})
+            mission = mission.model_copy(update={"vehicle": vpath.name})
             header.append(f"The vehicle is {vpath.name}: the source vehicle with the fitted descent drag.")
         return tomlw.write(mission.model_dump(mode="json", exclude_none=True), path, header)

@@ -65,6 +65,7 @@ class FlightRunner:
         self.site = get_site(mission.launch_site)
         self.counts: Counter = Counter()
         self.seconds: Counter = Counter()
+        self.last_outcome = None
 
     def _earth(self):
         from ..flight.propagator import EarthModel
@@ -92,7 +93,9 @@ class FlightRunner:
         """(table from liftoff, events) of the booster flown from the separation state of
         ``ascent`` (a result of :meth:`ascent`) to the ground, or stopped after ``t_stop_s``, at
         landing-burn ignition or below ``stop_below_m`` in the descent, whichever is first;
-        ``vehicle``: a variant of the runner's vehicle (e.g. another descent drag)."""
+        ``vehicle``: a variant of the runner's vehicle (e.g. another descent drag).  The outcome
+        of a flight to the ground ("landed", "crashed", ...) is left in ``last_outcome`` (None
+        for a stopped flight)."""
         from ..mission.recovery import BoosterFlight
 
         stack, stack_table, stack_events = ascent
@@ -100,8 +103,10 @@ class FlightRunner:
         t0 = time.perf_counter()
         rec = Recorder("booster") if t_stop_s is None else _StopRecorder("booster", t_stop_s, stop_below_m)
         events = list(stack_events)
+        self.last_outcome = None
         try:
-            BoosterFlight(mission, vehicle or self.vehicle, stack, rec, events, self._earth()).run()
+            bf = BoosterFlight(mission, vehicle or self.vehicle, stack, rec, events, self._earth())
+            self.last_outcome = bf.run()[0]
         except _Stop:
             pass
         except (FloatingPointError, ArithmeticError, ValueError) as exc:
