@@ -138,3 +138,123 @@ def test_telemetry_compare_reports_residuals_and_event_errors():
     # within the 10 s the recovery issue asks of the webcast times (detection adds ~1-5 s, docs/telemetry.md)
     for k in ("meco", "boostback_end", "apogee", "entry_start", "entry_end", "landing_start", "landing_end"):
         assert abs(d["event_time_errors_s"][k]) <= 10.0, k
+
+
+# ------------------------------------------------------------------------ CLI polish (issue #6 item 4)
+def _commands():
+    """(path, click command) of every command and group of `rlvsim`, from the app itself."""
+    import typer
+
+    from rlvsim.cli import app
+
+    def walk(c, path):
+        yield path, c
+        for name, sub in sorted(getattr(c, "commands", {}).items()):
+            yield from walk(sub, [*path, name])
+    return list(walk(typer.main.get_command(app), []))
+
+
+COMMANDS = _commands()
+
+
+@pytest.mark.parametrize("path, cmd", COMMANDS, ids=[" ".join(p) or "rlvsim" for p, _ in COMMANDS])
+def test_every_help_exits_0_and_lists_its_options(path, cmd):
+    from typer.testing import CliRunner
+
+    from rlvsim.cli import app
+    res = CliRunner().invoke(app, [*path, "--help"], prog_name="rlvsim", env={"COLUMNS": "200", "NO_COLOR": "1"})
+    assert res.exit_code == 0, res.output
+    assert "Usage" in res.output and cmd.help and cmd.help.split()[0] in res.output    # its own first line
+    for p in cmd.params:
+        for opt in p.opts:
+            if opt.startswith("--"):
+                assert opt in res.output, opt
+    for sub in getattr(cmd, "commands", {}):
+        assert sub in res.output, sub
+
+
+def test_the_top_help_lists_every_command():
+    p = run("--help", check=True)
+    for name in ("fly", "whatif", "payload", "check-case", "vehicles", "economics", "telemetry", "campaign"):
+        assert name in p.stdout
+
+
+@pytest.mark.parametrize("args, says", [
+    (["fly"], "Missing argument"),
+    (["fly", "zhuque3", "--bogus"], "No such option: --bogus"),
+    (["no-such-command"], "No such command"),
+    (["payload", "zhuque3"], "Missing option '--orbit-alt-km'"),
+    (["payload", "zhuque3", "--orbit-alt-km", "-5", "--inclination-deg", "50"], "--orbit-alt-km -5"),
+    (["campaign", "show", "/no/such/store"], "/no/such/store"),
+    (["whatif", "zq3-y1", "--only", "no-such-whatif"], "no-such-whatif"),
+])
+def test_usage_errors_are_one_line_exit_2(args, says):
+    p = run(*args)
+    assert p.returncode == 2
+    lines = [ln for ln in p.stderr.splitlines() if ln.strip()]
+    assert len(lines) == 1 and lines[0].startswith("error: ") and says in lines[0], p.stderr
+    assert p.stdout == ""
+
+
+def test_no_arguments_prints_the_help():
+    p = run()
+    assert p.returncode == 0 and "Usage" in p.stdout + p.stderr and "Traceback" not in p.stderr
+
+
+def test_whatif_and_anomaly_json_parse():
+    p = run("whatif", "zq3-y1", "--only", "no-fault", "--json", check=True)
+    d = json.loads(p.stdout)
+    assert "what-ifs" not in p.stderr                             # piped stderr: no progress bar
+    assert d["mission"] == "zq3-y1" and [r["whatif"] for r in d["whatifs"]] == ["no-fault"]
+    assert d["whatifs"][0]["outcome"] == "landed"           # Y1 without its engine fault lands (docs/faults.md)
+    csv = DATA / "telemetry" / "f9_crs11_2017-06-03_rtls.csv"
+    d = json.loads(run("telemetry", "anomaly", str(csv), "--mission", "falcon9-rtls", "--json", check=True).stdout)
+    assert {"anomaly_detected", "onset_time_s", "phase"} <= set(d)
+
+
+def _on_a_terminal(*args):
+    """Run the CLI with stderr on a pseudo-terminal (stdout piped): (returncode, stdout, stderr)."""
+    import os
+    m, s = os.openpty()
+    p = subprocess.Popen([sys.executable, "-m", "rlvsim.cli", *args], stdout=subprocess.PIPE, stderr=s,
+                         text=True, env={**os.environ, "COLUMNS": "120"})
+    os.close(s)
+    out = p.stdout.read()
+    p.wait(timeout=600)
+    err = b""
+    while True:
+        try:
+            chunk = os.read(m, 1 << 16)
+        except OSError:                        # the terminal's other end closed: all read
+            break
+        if not chunk:
+            break
+        err += chunk
+    os.close(m)
+    return p.returncode, out, err.decode(errors="replace")
+
+
+def test_progress_bar_on_a_terminal_only():
+    args = ("whatif", "zq3-y1", "--only", "no-fault")
+    rc, out, err = _on_a_terminal(*args)
+    assert rc == 0 and "what-ifs" in err and "1/1" in err        # the bar counts the what-ifs flown
+    rc, out, err = _on_a_terminal(*args, "--json")
+    assert rc == 0 and "what-ifs" not in err and json.loads(out)["whatifs"]
+    rc, out, err = _on_a_terminal(*args, "--no-progress")
+    assert rc == 0 and "what-ifs" not in err and "no-fault" in out
+
+
+def test_progress_helper_is_off_unless_asked_and_on_a_terminal():
+    import io
+
+    from rlvsim.cli_progress import Activity, wanted
+
+    class Tty(io.StringIO):
+        def isatty(self):
+            return True
+    assert wanted(True, False, Tty()) and not wanted(False, False, Tty()) and not wanted(True, True, Tty())
+    assert not wanted(True, False, io.StringIO())
+    with Activity("x", total=3, enabled=False) as a:     # disabled: counts, draws nothing, imports no rich bar
+        a.advance(2)
+        a.note("n")
+    assert a.done == 2 and a.bar is None

@@ -30,12 +30,10 @@ def _need_browser():
 
 
 @pytest.fixture(scope="module")
-def reports(tmp_path_factory):
+def reports(tmp_path_factory, request):
     _need_browser()
-    from test_report_campaign import STATS, runs_table
-
+    campaign50 = request.getfixturevalue("campaign50")      # built only when a browser is there
     from rlvsim.mission import fly
-    from rlvsim.report.campaign import write_campaign_report
     from rlvsim.report.flight import write_flight_report
     from rlvsim.report.telemetry import write_telemetry_report
     from rlvsim.telemetry import read_events, read_telemetry
@@ -47,10 +45,12 @@ def reports(tmp_path_factory):
         flights[name] = f = fly(name)
         summaries[name] = f.summary()
         out[name] = write_flight_report(f, d / f"{name}.html")
-    y1 = flights["zq3-y1"]
-    out["campaign"] = write_campaign_report(STATS, runs_table(), d / "campaign.html", replay=lambda k: y1,
-                                            max_flight_reports=1)
-    out["campaign run"] = d / "runs" / "run-000044.html"          # first failed run: plotly.js shared
+    # the real 50-run campaign's report (`campaign show STORE --html`, tests/conftest.py) and the
+    # flight report of its first failed run (re-flown on demand; plotly.js and the map shared)
+    out["campaign"] = campaign50["html"]
+    first_failed = next(r["run"] for r in campaign50["runs"].select(["run", "outcome"]).to_pylist()
+                        if r["outcome"] != "landed")
+    out["campaign run"] = campaign50["html"].parent / "runs" / f"run-{first_failed:06d}.html"
     csv = DATA / "f9_crs11_2017-06-03_rtls.csv"
     tel, web = read_telemetry(csv), read_events(DATA / "events.csv", csv.stem)
     f9 = fly("falcon9-rtls")
@@ -100,7 +100,7 @@ def _open(browser, path: Path, shot: Path):
 
 
 @pytest.mark.parametrize("name", ["zhuque3", "zq3-y1", "campaign", "campaign run", "telemetry"])
-def test_report_renders_in_chromium(name, reports, browser):
+def test_report_renders_in_chromium(name, reports, browser, campaign50):
     out, summaries, d = reports
     shot = d / f"{name.replace(' ', '_')}.png"
     figs, problems, text = _open(browser, out[name], shot)
@@ -113,5 +113,10 @@ def test_report_renders_in_chromium(name, reports, browser):
     if name in summaries:                              # the events a user reads are summary.json's
         for e in summaries[name]["events"]:
             assert e["name"] in text
+    if name == "campaign":                             # what a reader sees is `campaign show --json`'s
+        s = campaign50["stats"]
+        assert f"{s['landed']} of {s['runs']} runs landed" in text
+        for oc in s["outcomes"]:
+            assert oc in text
     if name == "zhuque3" and os.environ.get("RLVSIM_DOCS_IMG"):
         shutil.copy(shot, os.environ["RLVSIM_DOCS_IMG"])

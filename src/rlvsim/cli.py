@@ -31,6 +31,24 @@ def _fail(msg: str):
     raise typer.Exit(2)
 
 
+def _progress_opt():
+    return typer.Option(True, "--progress/--no-progress",
+                        help="Progress bar on stderr (only on a terminal; never with --json).")
+
+
+def _activity(label: str, progress: bool, as_json: bool, total: int | None = None):
+    from .cli_progress import Activity, wanted
+    return Activity(label, total, wanted(progress, as_json))
+
+
+def _check_orbit(orbit_alt_km, inclination_deg):
+    """The target-orbit options, checked before any flight (the mission model's own ranges)."""
+    if orbit_alt_km is not None and not 80.0 < orbit_alt_km < 100_000.0:
+        _fail(f"--orbit-alt-km {orbit_alt_km:g}: must be above 80 km and below 100000 km")
+    if inclination_deg is not None and not 0.0 <= inclination_deg <= 180.0:
+        _fail(f"--inclination-deg {inclination_deg:g}: must be in 0..180 deg")
+
+
 def _dump(obj):
     typer.echo(json.dumps(obj, indent=2, default=lambda o: getattr(o, "item", lambda: str(o))()))
 
@@ -80,29 +98,35 @@ def fly(mission: str = typer.Argument(..., help="Built-in mission (zhuque3, falc
         as_json: bool = typer.Option(False, "--json", help="Print summary.json to stdout."),
         what_if: Optional[str] = typer.Option(None, "--what-if", help="Fly one of the scenario's what-ifs."),
         fault: Optional[list[str]] = typer.Option(None, "--fault", help="Add a fault: KIND:key=value,... "
-                                                  "(e.g. engine_out:phase=landing_burn,delay_s=3); repeatable.")):
+                                                  "(e.g. engine_out:phase=landing_burn,delay_s=3); repeatable."),
+        progress: bool = _progress_opt()):
     """Fly a whole mission: ascent, staging, upper stage to orbit, and the booster."""
     from .mission import fly as _fly
     if png and out is None:
         _fail("--png: needs --out DIR (the PNGs are written there)")
-    if what_if or fault:
-        from .mission import load_mission, simulate
-        m = load_mission(mission)
-        m = m.with_whatif(what_if) if what_if else m
-        if fault:
-            from .faults.spec import parse_fault_spec
-            m = m.model_copy(update={"faults": [*m.faults, *(parse_fault_spec(f) for f in fault)]})
-        flight = simulate(m)
-    else:
-        flight = _fly(mission)
-    if out is not None:
-        flight.write(out)
-        from .report.flight import write_flight_report
-        flown = m if (what_if or fault) else mission      # the mission as flown (sites, landing limits)
-        write_flight_report(flight, out / "report.html", mission=flown)
-        if png:
-            from .report.png import write_pngs
-            write_pngs(flight, out, mission=flown)
+    with _activity("fly", progress, as_json, total=1 + (out is not None) + png) as act:
+        act.note(f"flying {mission}")
+        if what_if or fault:
+            from .mission import load_mission, simulate
+            m = load_mission(mission)
+            m = m.with_whatif(what_if) if what_if else m
+            if fault:
+                from .faults.spec import parse_fault_spec
+                m = m.model_copy(update={"faults": [*m.faults, *(parse_fault_spec(f) for f in fault)]})
+            flight = simulate(m)
+        else:
+            flight = _fly(mission)
+        act.advance(note="writing summary, trajectory and report" if out is not None else "")
+        if out is not None:
+            flight.write(out)
+            from .report.flight import write_flight_report
+            flown = m if (what_if or fault) else mission      # the mission as flown (sites, landing limits)
+            write_flight_report(flight, out / "report.html", mission=flown)
+            act.advance(note="PNGs" if png else "")
+            if png:
+                from .report.png import write_pngs
+                write_pngs(flight, out, mission=flown)
+                act.advance()
     if as_json:
         return _dump(flight.summary())
     from .report.text import print_flight
@@ -113,15 +137,22 @@ def fly(mission: str = typer.Argument(..., help="Built-in mission (zhuque3, falc
 @app.command()
 def whatif(mission: str = typer.Argument(..., help="A failure scenario with what-ifs (e.g. zq3-y1)."),
            only: Optional[list[str]] = typer.Option(None, "--only", help="Fly only these what-ifs (repeatable)."),
-           as_json: bool = typer.Option(False, "--json", help="Print JSON.")):
+           as_json: bool = typer.Option(False, "--json", help="Print JSON."),
+           progress: bool = _progress_opt()):
     """Fly a scenario as given and with each of its what-ifs: which would have landed, and why."""
     from .mission import load_mission
-    from .mission.whatif import fly_whatifs
+    from .mission.whatif import fly_whatifs, whatif_names
+    from .vehicles import load_vehicle
     m = load_mission(mission)
     for name in only or []:
         if name != "as-flown":
             m.with_whatif(name)             # one-line error for an unknown name, before flying
-    rows = fly_whatifs(m, only or None)
+    names, vehicle, rows = list(only or whatif_names(m)), load_vehicle(m.vehicle), []
+    with _activity("what-ifs", progress, as_json, total=len(names)) as act:
+        for name in names:
+            act.note(name)
+            rows += fly_whatifs(m, [name], vehicle)
+            act.advance()
     if as_json:
         return _dump({"mission": m.name, "whatifs": rows})
     from rich.table import Table
@@ -141,11 +172,16 @@ def payload(vehicle: str = typer.Argument(..., help="Built-in vehicle or vehicle
             inclination_deg: float = typer.Option(..., "--inclination-deg", help="Orbit inclination (deg)."),
             recovery: str = typer.Option("expendable", "--recovery", help="expendable | downrange | rtls"),
             site: Optional[str] = typer.Option(None, "--site", help="Launch site (default: the vehicle's)."),
-            as_json: bool = typer.Option(False, "--json", help="Print JSON.")):
-    """Largest payload that still reaches the orbit, with the booster's recovery reserve."""
+            as_json: bool = typer.Option(False, "--json", help="Print JSON."),
+            progress: bool = _progress_opt()):
+    """Largest payload that still reaches the orbit, with the booster's recovery reserve (flies the
+    ascent a few dozen times: 10-40 s)."""
+    _check_orbit(orbit_alt_km, inclination_deg)
     from .mission.payload import max_payload
-    res = max_payload(vehicle, orbit_alt_km=orbit_alt_km, inclination_deg=inclination_deg,
-                      recovery=recovery, site=site)
+    with _activity("payload", progress, as_json) as act:
+        act.note(f"{vehicle}, {recovery}: flying ascents")
+        res = max_payload(vehicle, orbit_alt_km=orbit_alt_km, inclination_deg=inclination_deg,
+                          recovery=recovery, site=site)
     if as_json:
         return _dump(res)
     c = _console()
@@ -204,7 +240,8 @@ def tel_fit(csv: Path = typer.Argument(..., help="Telemetry CSV (time_s, velocit
             mission: str = typer.Option(..., "--mission", help="Mission to start from (name or TOML)."),
             out: Path = typer.Option(..., "--out", help="Fitted mission file to write (TOML)."),
             events: Optional[Path] = typer.Option(None, "--events", help="events.csv (default: beside the CSV)."),
-            as_json: bool = typer.Option(False, "--json", help="Print JSON.")):
+            as_json: bool = typer.Option(False, "--json", help="Print JSON."),
+            progress: bool = _progress_opt()):
     """Fit MISSION's unknown knobs to the telemetry (least squares) and write the fitted mission."""
     from .mission import load_mission
     from .telemetry import read_events, read_telemetry
@@ -219,7 +256,9 @@ def tel_fit(csv: Path = typer.Argument(..., help="Telemetry CSV (time_s, velocit
             web = read_events(csv.parent / "events.csv", csv.stem)
         except InputError:
             web = None
-    res = fit_mission(load_mission(mission), tel, web)
+    with _activity("fit", progress, as_json) as act:
+        act.note("least squares over simulated flights")
+        res = fit_mission(load_mission(mission), tel, web)
     path = res.write_toml(out)
     if as_json:
         return _dump({**res.to_dict(), "written": str(path)})
@@ -256,11 +295,43 @@ def _show(data, as_json):
     _console().print(Pretty(data, expand_all=False, max_length=12))
 
 
+def _usage_error_types() -> tuple:
+    """Click's usage errors: typer >= 0.26 vendors click (typer.TyperException), older typer uses click's."""
+    kinds = []
+    for module, name in (("typer", "TyperException"), ("click", "ClickException")):
+        try:
+            kinds.append(getattr(__import__(module), name))
+        except (ImportError, AttributeError):
+            pass
+    return tuple(kinds)
+
+
+def _one_line(text: str) -> str:
+    return " ".join(str(text).split())
+
+
+def _usage_line(exc) -> str:
+    """'rlvsim fly: Missing argument 'MISSION'. (see `rlvsim fly --help`)'."""
+    msg = _one_line(exc.format_message() if hasattr(exc, "format_message") else exc)
+    ctx = getattr(exc, "ctx", None)
+    path = getattr(ctx, "command_path", None) or "rlvsim"
+    return f"{path}: {msg} (see `{path} --help`)"
+
+
+def _validation_line(exc) -> str:
+    """A pydantic ValidationError that reached the top (input the CLI did not check itself)."""
+    errs = exc.errors()
+    e = errs[0]
+    where = ".".join(str(x) for x in e.get("loc", ())) or exc.title
+    more = f" (and {len(errs) - 1} more)" if len(errs) > 1 else ""
+    return _one_line(f"{where} = {e.get('input')!r}: {e.get('msg')}{more}")
+
+
 def main():
     """Entry point: user errors print one line and exit 2, never a traceback."""
     from .errors import RlvsimError
     try:
-        rc = app(standalone_mode=False)
+        rc = app(prog_name="rlvsim", standalone_mode=False)
         sys.exit(rc if isinstance(rc, int) else 0)
     except RlvsimError as exc:
         typer.echo(f"error: {exc}", err=True)
@@ -269,10 +340,18 @@ def main():
         sys.exit(exc.exit_code)
     except typer.Abort:
         sys.exit(130)
-    except Exception as exc:  # click usage errors
-        import click
-        if isinstance(exc, click.ClickException):
+    except KeyboardInterrupt:
+        typer.echo("interrupted", err=True)
+        sys.exit(130)
+    except Exception as exc:
+        if type(exc).__name__ == "NoArgsIsHelpError":     # `rlvsim`, `rlvsim economics` alone: the help
             exc.show()
+            sys.exit(0)
+        if isinstance(exc, _usage_error_types()):         # bad option, missing argument, bad value
+            typer.echo(f"error: {_usage_line(exc)}", err=True)
+            sys.exit(2)
+        if type(exc).__name__ == "ValidationError" and hasattr(exc, "errors"):
+            typer.echo(f"error: {_validation_line(exc)}", err=True)
             sys.exit(2)
         raise
 

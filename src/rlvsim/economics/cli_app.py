@@ -15,6 +15,8 @@ econ_app = typer.Typer(help="What reuse is worth: launch cost, constellations, r
 HTML = typer.Option(None, "--html", help="Also write a self-contained HTML report page to this file.")
 PNG = typer.Option(None, "--png", help="Also write the plot as a PNG to this file.")
 JSON = typer.Option(False, "--json", help="Print the result as JSON (for scripts).")
+PROGRESS = typer.Option(True, "--progress/--no-progress", help="Progress bar on stderr while payloads are flown "
+                        "(terminal only, never with --json).")
 
 
 def _floats(text: str, what: str) -> list[float]:
@@ -28,11 +30,27 @@ def _floats(text: str, what: str) -> list[float]:
     return vals
 
 
-def _payload_fn(fly_orbit: bool):
+def _payload_fn(fly_orbit: bool, activity=None):
+    """max_payload (the flight core's payload search, 5-40 s a mode) when an orbit is flown, each
+    call shown as a step of ``activity``; None: the payloads cited in the assumptions files."""
     if not fly_orbit:
         return None
     from ..mission.payload import max_payload
-    return max_payload
+    if activity is None:
+        return max_payload
+
+    def flown(vehicle, **kw):
+        activity.note(f"{vehicle} {kw.get('recovery', '')}: flying the payload search")
+        try:
+            return max_payload(vehicle, **kw)
+        finally:
+            activity.advance()
+    return flown
+
+
+def _activity(label: str, progress: bool, as_json: bool):
+    from ..cli_progress import Activity, wanted
+    return Activity(label, None, wanted(progress, as_json))
 
 
 def _emit(kind: str, res: dict, as_json: bool, html: Optional[Path], png: Optional[Path]) -> None:
@@ -73,14 +91,18 @@ def _png(kind: str, res: dict, path: Path) -> Path:
 @econ_app.command("cost")
 def econ_cost(vehicle: str = typer.Argument(..., help="Vehicle name (its assumptions file)."),
               recovery: Optional[str] = typer.Option(None, "--recovery", help="One mode; default: compare all."),
-              landing_probability: Optional[float] = typer.Option(None, "--landing-probability", min=0, max=1),
+              landing_probability: Optional[float] = typer.Option(None, "--landing-probability", min=0, max=1,
+                                                                  help="P(booster lands) (default: the assumptions "
+                                                                       "file's)."),
               campaign: Optional[Path] = typer.Option(None, "--campaign", help="Landing probability from this "
                                                       "campaign store (with its 95 % interval)."),
               assumptions: Optional[Path] = typer.Option(None, "--assumptions", help="Assumptions TOML."),
               payload_kg: Optional[float] = typer.Option(None, "--payload-kg", help="Payload (default: cited or flown)."),
               orbit_alt_km: Optional[float] = typer.Option(None, "--orbit-alt-km", help="Fly the payload to this orbit."),
-              inclination_deg: Optional[float] = typer.Option(None, "--inclination-deg"),
-              as_json: bool = JSON, html: Optional[Path] = HTML, png: Optional[Path] = PNG):
+              inclination_deg: Optional[float] = typer.Option(None, "--inclination-deg",
+                                                              help="Orbit inclination for the flown payload."),
+              as_json: bool = JSON, html: Optional[Path] = HTML, png: Optional[Path] = PNG,
+              progress: bool = PROGRESS):
     """Cost per launch and per kg with reuse (expected boosters lost from the landing probability)."""
     from ..errors import InputError
     from .cost import cost_report
@@ -90,24 +112,33 @@ def econ_cost(vehicle: str = typer.Argument(..., help="Vehicle name (its assumpt
         if landing_probability is not None:
             raise InputError("give --landing-probability or --campaign, not both")
         from .campaign_link import cost_with_campaign
-        res = cost_with_campaign(vehicle, campaign, recovery, lambda p, mode: cost_report(
-            vehicle, mode, p, a_path, payload_kg, orbit_alt_km, inclination_deg, _payload_fn(fly_orbit)))
+        with _activity("payload", progress and fly_orbit, as_json) as act:
+            res = cost_with_campaign(vehicle, campaign, recovery, lambda p, mode: cost_report(
+                vehicle, mode, p, a_path, payload_kg, orbit_alt_km, inclination_deg, _payload_fn(fly_orbit, act)))
     else:
-        res = cost_report(vehicle, recovery, landing_probability, a_path, payload_kg, orbit_alt_km,
-                          inclination_deg, _payload_fn(fly_orbit))
+        with _activity("payload", progress and fly_orbit, as_json) as act:
+            res = cost_report(vehicle, recovery, landing_probability, a_path, payload_kg, orbit_alt_km,
+                              inclination_deg, _payload_fn(fly_orbit, act))
     _emit("cost", res, as_json, html, png)
 
 
 @econ_app.command("constellation")
 def econ_constellation(vehicle: str = typer.Option(..., "--vehicle", help="Vehicle, or 'all' to compare the "
                                                    "catalog's vehicles on the same constellation."),
-                       satellites: Optional[int] = typer.Option(None, "--satellites"),
-                       satellite_mass_kg: Optional[float] = typer.Option(None, "--satellite-mass-kg"),
-                       orbit_alt_km: Optional[float] = typer.Option(None, "--orbit-alt-km"),
-                       inclination_deg: Optional[float] = typer.Option(None, "--inclination-deg"),
-                       recovery: Optional[str] = typer.Option(None, "--recovery"),
-                       boosters: Optional[int] = typer.Option(None, "--boosters"),
-                       cadence_per_year: Optional[float] = typer.Option(None, "--cadence-per-year"),
+                       satellites: Optional[int] = typer.Option(None, "--satellites",
+                                                                help="Satellites to deploy (or --preset)."),
+                       satellite_mass_kg: Optional[float] = typer.Option(None, "--satellite-mass-kg",
+                                                                         help="Mass of one satellite (kg)."),
+                       orbit_alt_km: Optional[float] = typer.Option(None, "--orbit-alt-km",
+                                                                    help="Circular orbit altitude (km)."),
+                       inclination_deg: Optional[float] = typer.Option(None, "--inclination-deg",
+                                                                       help="Orbit inclination (deg)."),
+                       recovery: Optional[str] = typer.Option(None, "--recovery",
+                                                              help="Recovery mode (default: the vehicle's first "
+                                                                   "reusable mode)."),
+                       boosters: Optional[int] = typer.Option(None, "--boosters", help="Boosters in the fleet (4)."),
+                       cadence_per_year: Optional[float] = typer.Option(None, "--cadence-per-year",
+                                                                        help="Most launches a year (24)."),
                        campaign: Optional[Path] = typer.Option(None, "--campaign",
                                                                help="Landing probability from a campaign store."),
                        preset: Optional[str] = typer.Option(None, "--preset", help="guowang | qianfan | ..."),
@@ -116,13 +147,16 @@ def econ_constellation(vehicle: str = typer.Option(..., "--vehicle", help="Vehic
                        fleets: str = typer.Option("1,2,4,8,16", "--fleets", help="Fleet sizes of the sweep."),
                        cadences: str = typer.Option("12,24,48,96", "--cadences", help="Cadences (per year) of the sweep."),
                        compare: bool = typer.Option(False, "--compare", help="Also plan it on every catalog vehicle."),
-                       as_json: bool = JSON, html: Optional[Path] = HTML, png: Optional[Path] = PNG):
+                       as_json: bool = JSON, html: Optional[Path] = HTML, png: Optional[Path] = PNG,
+                       progress: bool = PROGRESS):
     """Deploy a constellation: satellites per launch, launches, boosters built and lost, years, cost."""
     from .assumptions import list_assumptions
     from .constellation import compare_vehicles, plan_constellation, plan_with_sweep
     kw = {k: v for k, v in (("boosters", boosters), ("cadence_per_year", cadence_per_year)) if v is not None}
+    act = _activity("payload", progress and fly, as_json)
     plan_kw = dict(satellites=satellites, satellite_mass_kg=satellite_mass_kg, orbit_alt_km=orbit_alt_km,
-                   inclination_deg=inclination_deg, recovery=recovery, preset_name=preset, payload_fn=_payload_fn(fly))
+                   inclination_deg=inclination_deg, recovery=recovery, preset_name=preset,
+                   payload_fn=_payload_fn(fly, act))
     camp = None
     if campaign is not None:
         from .campaign_link import campaign_landing
@@ -132,15 +166,16 @@ def econ_constellation(vehicle: str = typer.Option(..., "--vehicle", help="Vehic
         vehicle, compare = list_assumptions()[0], True
         if "zhuque3" in list_assumptions():
             vehicle = "zhuque3"
-    res = plan_constellation(vehicle, **plan_kw, **kw)
+    fleet_list, cadence_list = _floats(fleets, "--fleets"), _floats(cadences, "--cadences")
+    with act:
+        res = plan_constellation(vehicle, **plan_kw, **kw)
+        if compare:
+            res["vehicles"] = compare_vehicles(list_assumptions(), **plan_kw,
+                                               **{k: v for k, v in kw.items() if k != "landing_probability"})
     if camp is not None:
         res["landing_probability_source"] = camp
     if sweep:
-        res["sweep"] = plan_with_sweep(res, [int(x) for x in _floats(fleets, "--fleets")],
-                                       _floats(cadences, "--cadences"))
-    if compare:
-        res["vehicles"] = compare_vehicles(list_assumptions(), **plan_kw, **{k: v for k, v in kw.items()
-                                                                           if k != "landing_probability"})
+        res["sweep"] = plan_with_sweep(res, [int(x) for x in fleet_list], cadence_list)
     _emit("constellation", res, as_json, html, png)
 
 
@@ -149,7 +184,8 @@ def econ_reliability(attempts: Optional[Path] = typer.Argument(None, help="Attem
                      fit_until: Optional[str] = typer.Option(None, "--fit-until", help="Fit attempts up to this ISO date."),
                      predict_year: Optional[int] = typer.Option(None, "--predict-year",
                                                                 help="Predict this year's attempts next to the observed rate."),
-                     target_reliability: float = typer.Option(0.9, "--target-reliability", min=0.0, max=1.0),
+                     target_reliability: float = typer.Option(0.9, "--target-reliability", min=0.0, max=1.0,
+                                                              help="Reliability for 'attempts to reach'."),
                      as_json: bool = JSON, html: Optional[Path] = HTML, png: Optional[Path] = PNG):
     """Reliability growth of landings: Crow-AMSAA and a Bayesian learning curve, with bounds."""
     from .commands import reliability_report
@@ -159,12 +195,14 @@ def econ_reliability(attempts: Optional[Path] = typer.Argument(None, help="Attem
 
 @econ_app.command("budget")
 def econ_budget(budget_usd: float = typer.Option(..., "--budget-usd", help="Money for test flights (USD)."),
-                cost_per_flight_usd: float = typer.Option(..., "--cost-per-flight-usd"),
+                cost_per_flight_usd: float = typer.Option(..., "--cost-per-flight-usd",
+                                                          help="Cost of one test flight (USD)."),
                 attempts: Optional[Path] = typer.Option(None, "--attempts", help="The vehicle's own attempts so far "
                                                         "(Falcon 9's history as the prior)."),
                 landing_probability: Optional[float] = typer.Option(None, "--landing-probability",
                                                                     help="A constant P(landing) instead of learning."),
-                target_reliability: float = typer.Option(0.9, "--target-reliability"),
+                target_reliability: float = typer.Option(0.9, "--target-reliability",
+                                                         help="Landing reliability the programme aims for."),
                 as_json: bool = JSON, html: Optional[Path] = HTML, png: Optional[Path] = PNG):
     """Probability of a first landing, and of a target reliability, before the money runs out."""
     from .commands import budget_report

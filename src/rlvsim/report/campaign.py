@@ -86,9 +86,13 @@ def footprint_figure(stats: dict, cols: dict) -> dict:
 
 
 def margin_figure(stats: dict, cols: dict) -> dict:
+    """Propellant left by the runs that touched down (the runs of the statistics' percentiles; a
+    crashed booster's propellant at impact is not a margin)."""
+    from ..campaign.run import TOUCHED_DOWN
     n = len(cols.get("run", []))
     x = _num(cols, "propellant_remaining_kg", n)
-    x = x[np.isfinite(x)]
+    outcome = np.asarray(cols.get("outcome", np.full(n, "landed")), str)
+    x = x[np.isfinite(x) & np.isin(outcome, TOUCHED_DOWN)]
     data = [{"type": "histogram", "x": x, "name": "runs", "marker": {"color": "#1f77b4"}, "opacity": 0.8}]
     pm = stats.get("propellant_margin_kg") or {}
     shapes, notes = [], []
@@ -99,14 +103,18 @@ def margin_figure(stats: dict, cols: dict) -> dict:
                        "line": {"color": "#d62728", "dash": "dot", "width": 1}})
         notes.append({"x": pm[key], "y": 1.0, "xref": "x", "yref": "paper", "text": key, "showarrow": False,
                       "yanchor": "bottom", "font": {"size": 10}})
-    return {"data": data, "layout": {"title": {"text": "Propellant left at touchdown"}, "shapes": shapes,
+    return {"data": data, "layout": {"title": {"text": f"Propellant left at touchdown ({len(x)} runs)"},
+                                     "shapes": shapes,
                                      "annotations": notes, "bargap": 0.05, "showlegend": False,
                                      "xaxis": {"title": {"text": "propellant remaining (kg)"}},
                                      "yaxis": {"title": {"text": "runs"}}}}
 
 
+SENSITIVITY_BARS = 15          # inputs drawn (the statistics rank them; the table lists them all)
+
+
 def sensitivity_figure(stats: dict) -> dict | None:
-    rows = [r for r in (stats.get("sensitivity") or []) if r.get("input")]
+    rows = [r for r in (stats.get("sensitivity") or []) if r.get("input")][:SENSITIVITY_BARS]
     if not rows:
         return None
     keys = [k for k in dict.fromkeys(k for r in rows for k in r if k.startswith("rho_"))]
@@ -153,6 +161,11 @@ def build_campaign_page(stats: dict, runs, out: Path, replay=None, max_flight_re
                                           ["landed", stats.get("landed")]]))
     page.heading("Outcomes and causes", "outcomes")
     page.figure(outcome_figure(stats), 360)
+    oc, nruns = stats.get("outcomes") or {}, stats.get("runs")
+    if oc:
+        page.html(table(["outcome", "runs", "share"],
+                        [[k, v, f"{100 * v / nruns:.1f} %" if nruns else "n/a"]
+                         for k, v in sorted(oc.items(), key=lambda kv: -kv[1])]))
     causes = stats.get("causes") or []
     if causes:
         page.html(table(["phase", "cause", "runs"], [[c.get("phase"), c.get("cause"), c.get("count")] for c in causes]))
@@ -168,7 +181,10 @@ def build_campaign_page(stats: dict, runs, out: Path, replay=None, max_flight_re
     sens = sensitivity_figure(stats)
     page.heading("Sensitivity", "sensitivity")
     if sens:
-        page.figure(sens, max(320, 160 + 50 * len(stats["sensitivity"])))
+        n_in = len(stats["sensitivity"])
+        page.figure(sens, max(320, 160 + 50 * min(n_in, SENSITIVITY_BARS)),
+                    caption=f"The {min(n_in, SENSITIVITY_BARS)} inputs most correlated with failure, of {n_in} "
+                            "dispersed (all in the table)." if n_in > SENSITIVITY_BARS else "")
         keys = list(dict.fromkeys(k for r in stats["sensitivity"] for k in r))
         page.html(table(keys, [[r.get(k) for k in keys] for r in stats["sensitivity"]]))
     else:
