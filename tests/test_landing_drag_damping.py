@@ -1,5 +1,5 @@
-"""Opt-in time-aligned damping of the landing re-plans' drag profile (recovery
-`landing_drag_damping = "time"`; the default "nodes" keeps what the nominal flights are tuned to).
+"""Time-aligned damping of the landing re-plans' drag profile (recovery `landing_drag_damping`:
+"time", the default, against "nodes", the former default).
 
 Each re-plan averages the drag along the previous plan with the previous profile.  Node by node,
 node k of the new (shorter) horizon is lent the drag of an earlier, faster instant; on zhuque3

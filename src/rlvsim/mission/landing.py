@@ -178,15 +178,15 @@ class LandingBurn:
         rep.replan_iterations_max = max(rep.replan_iterations_max, budget.used)
 
     def _previous_dist(self, remaining):
-        """The previous re-plan's drag profile, to average with the new one.  'nodes' (default):
-        node by node, as stored.  'time': at the new nodes' instants.  A profile applies to the
+        """The previous re-plan's drag profile, to average with the new one.  'time' (default):
+        at the new nodes' instants.  'nodes': node by node, as stored.  A profile applies to the
         intervals of the plan made with it, (k + 1/2) tf / N after its re-plan; each re-plan
         shortens the horizon, so node k of the new plan is later than node k of the previous one,
         and the node-by-node average lends it the larger drag of an earlier instant (on zhuque3
         the re-plans then slip their touchdown time 0.3 s per cycle until the full-thrust reserve
         is needed: docs/landing_guidance.md, closed loop)."""
         f = self.f
-        if getattr(f.plan, "landing_drag_damping", "nodes") != "time":
+        if getattr(f.plan, "landing_drag_damping", "time") != "time":
             return self.dist
         n = len(self.dist)
         t0, p = self.good

@@ -84,9 +84,11 @@ class Recovery(_Strict):
     # a cycle that runs out flies on the last good plan (docs/landing_guidance.md, closed loop)
     landing_replan_max_iterations: int | None = Field(default=3000, ge=1)
     landing_replan_max_time_s: float | None = Field(default=None, gt=0)
-    # how a re-plan damps the drag profile with the previous one: 'nodes' averages node by node
-    # (the default, what the nominal flights are tuned to), 'time' at the same instants (opt-in)
-    landing_drag_damping: Literal["nodes", "time"] = "nodes"
+    # how a re-plan damps the drag profile with the previous one: 'time' averages the two at the
+    # same instants (default); 'nodes' node by node, which lends each node of the shrinking horizon
+    # the drag of an earlier, faster instant (the former default: zhuque3 slipped its touchdown
+    # into 7 full-thrust fallbacks, falcon9-droneship into 44)
+    landing_drag_damping: Literal["nodes", "time"] = "time"
     landing_pointing_max_deg: float = Field(default=20.0, gt=0, lt=90)
     landing_glide_slope_deg: float = Field(default=30.0, gt=0, lt=90)     # cone half-angle from vertical
 
