@@ -113,3 +113,25 @@ def test_bad_input_is_one_line_exit_2(args, words, tmp_path, monkeypatch):
     lines = [ln for ln in p.stderr.splitlines() if ln.strip()]
     assert len(lines) == 1 and words in lines[0] and "Traceback" not in p.stderr
     assert not re.search(r"\.png$", " ".join(str(x) for x in tmp_path.iterdir()))   # nothing half-written
+
+
+def test_new_vehicle_reliability_with_the_falcon9_prior():
+    # Zhuque-3's one attempt (a failure), Falcon 9 2013-2020 as a power prior of weight 0.25: the
+    # command must hand exactly that to the learning curve (its maths is tested in
+    # test_economics_learning.py against direct optimisation and conjugate updates)
+    from rlvsim.economics.attempts import read_attempts
+    from rlvsim.economics.commands import attempts_path, builtin_attempts_path
+    from rlvsim.economics.learning import fit_learning_curve
+    res = _json(["economics", "reliability", "zhuque3", "--prior-weight", "0.25"])
+    assert res["data"]["attempts"] == 1 and res["data"]["failures"] == 1
+    own = read_attempts(attempts_path("zhuque3")).outcomes()
+    f9 = read_attempts(builtin_attempts_path()).outcomes()
+    ref = fit_learning_curve(own, prior_fit=fit_learning_curve(f9), prior_weight=0.25).as_dict()
+    lc = res["learning_curve"]
+    assert lc["p_next_mean"] == pytest.approx(ref["p_next_mean"], rel=1e-12)
+    assert lc["p_next_interval"] == pytest.approx(ref["p_next_interval"], rel=1e-12)
+    # one attempt cannot fix Crow-AMSAA's two parameters: every estimator says so
+    assert all("error" in f for f in res["crow_amsaa"].values())
+    # Falcon 9 landed 87 % of its attempts: its history pulls a new vehicle's lone failure up
+    bare = _json(["economics", "reliability", "zhuque3"])["learning_curve"]["p_next_mean"]
+    assert lc["p_next_mean"] > bare

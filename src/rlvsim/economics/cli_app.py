@@ -180,7 +180,12 @@ def econ_constellation(vehicle: str = typer.Option(..., "--vehicle", help="Vehic
 
 
 @econ_app.command("reliability")
-def econ_reliability(attempts: Optional[Path] = typer.Argument(None, help="Attempts CSV (default: Falcon 9 2013-2020)."),
+def econ_reliability(attempts: Optional[str] = typer.Argument(None, help="Attempts CSV, or a vehicle with a built-in "
+                                                               "history: falcon9 (default, 2013-2020), zhuque3, "
+                                                               "longmarch12a."),
+                     prior_weight: Optional[float] = typer.Option(None, "--prior-weight", min=0.0, max=1.0,
+                                                                  help="Falcon 9's history as a power prior of this "
+                                                                       "weight for the learning curve (new vehicles)."),
                      fit_until: Optional[str] = typer.Option(None, "--fit-until", help="Fit attempts up to this ISO date."),
                      predict_year: Optional[int] = typer.Option(None, "--predict-year",
                                                                 help="Predict this year's attempts next to the observed rate."),
@@ -189,8 +194,8 @@ def econ_reliability(attempts: Optional[Path] = typer.Argument(None, help="Attem
                      as_json: bool = JSON, html: Optional[Path] = HTML, png: Optional[Path] = PNG):
     """Reliability growth of landings: Crow-AMSAA and a Bayesian learning curve, with bounds."""
     from .commands import reliability_report
-    _emit("reliability", reliability_report(str(attempts) if attempts else None, fit_until, predict_year,
-                                            target_reliability=target_reliability), as_json, html, png)
+    _emit("reliability", reliability_report(attempts, fit_until, predict_year, target_reliability=target_reliability,
+                                            prior_weight=prior_weight), as_json, html, png)
 
 
 @econ_app.command("budget")

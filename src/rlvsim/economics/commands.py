@@ -9,19 +9,29 @@ from .attempts import read_attempts
 from ..errors import InputError
 
 
-def builtin_attempts_path() -> str:
-    return str(resources.files("rlvsim.economics") / "data" / "falcon9_landing_attempts.csv")
+def builtin_attempts_path(vehicle: str = "falcon9") -> str:
+    return str(resources.files("rlvsim.economics") / "data" / f"{vehicle}_landing_attempts.csv")
+
+
+def attempts_path(name_or_path: str | None) -> str:
+    """A CSV path, or a vehicle with a built-in attempt history (falcon9, zhuque3, longmarch12a)."""
+    if name_or_path is None:
+        return builtin_attempts_path()
+    p = resources.files("rlvsim.economics") / "data" / f"{str(name_or_path).lower()}_landing_attempts.csv"
+    return str(p) if p.is_file() else str(name_or_path)
 
 
 def reliability_report(path: str | None = None, fit_until: str | None = None, predict_year: int | None = None,
                        method: str = "grouped", form: str = "logistic", confidence: float = 0.9,
-                       target_reliability: float = 0.9) -> dict:
-    """`rlvsim economics reliability [ATTEMPTS.csv]`: Crow-AMSAA (all three estimators) and a
-    Bayesian learning curve fitted to the attempts up to `fit_until` (ISO date, default all), with
-    the prediction for the attempts of `predict_year` next to the observed rate when given."""
+                       target_reliability: float = 0.9, prior_weight: float | None = None) -> dict:
+    """`rlvsim economics reliability [ATTEMPTS.csv | VEHICLE]`: Crow-AMSAA (all three estimators)
+    and a Bayesian learning curve fitted to the attempts up to `fit_until` (ISO date, default all),
+    with the prediction for the attempts of `predict_year` next to the observed rate when given.
+    `prior_weight` w: the learning curve takes Falcon 9's whole history (2013-2020) as a power
+    prior of weight w (a new vehicle with a handful of attempts)."""
     from .learning import beta_discounted, fit_learning_curve
     from .reliability import fit_attempts
-    hist = read_attempts(path or builtin_attempts_path())
+    hist = read_attempts(attempts_path(path))
     train = hist.between(None, fit_until) if fit_until else hist
     o = train.outcomes()
     if o.size == 0:
@@ -35,7 +45,11 @@ def reliability_report(path: str | None = None, fit_until: str | None = None, pr
             out["crow_amsaa"][m]["attempts_to_target"] = fits[m].attempts_to_reach(target_reliability)
         except InputError as exc:
             out["crow_amsaa"][m] = {"error": str(exc)}
-    lc = fit_learning_curve(o, form, credibility=confidence)
+    prior = None
+    if prior_weight is not None:
+        prior = fit_learning_curve(read_attempts(builtin_attempts_path()).outcomes(), form)
+    lc = fit_learning_curve(o, form, prior_fit=prior, prior_weight=1.0 if prior_weight is None else prior_weight,
+                            credibility=confidence)
     out["learning_curve"] = lc.as_dict()
     out["beta_bernoulli"] = {k: v for k, v in beta_discounted(o, discount=0.9, credibility=confidence).items()
                              if k not in ("alpha", "beta", "mean", "lower", "upper")}

@@ -280,6 +280,8 @@ def fit_attempts(outcomes, method: str = "grouped", confidence: float = 0.9, gof
     k_fail = np.flatnonzero(o == 0) + 1.0
     if k_fail.size < 1:
         raise InputError(f"attempts: {n_att} attempts and no failure: the power law is not estimable")
+    if n_att < 2:
+        raise InputError("attempts: one attempt cannot fix the power law's two parameters (lambda, beta)")
     if method == "individual":
         return fit_crow_amsaa(k_fail, T=float(n_att), truncation="time", confidence=confidence,
                               gof_sims=gof_sims, seed=seed)
