@@ -64,3 +64,22 @@ def test_payload_against_published(vehicle, inc, recovery, published, tol):
     from rlvsim.mission.payload import max_payload
     r = max_payload(vehicle, orbit_alt_km=200.0, inclination_deg=inc, recovery=recovery)
     assert r["payload_kg"] == pytest.approx(published, rel=tol)
+
+
+def test_rtls_reserve_sized_by_flying_even_when_the_file_fraction_is_too_heavy():
+    """Issue #3 item 6: payload --recovery reserves what the flown recovery needs.  Falcon 9's
+    vehicle-file RTLS fraction (98 t kept at separation) makes a booster too heavy for its one
+    landing engine: the flight crashes with ~34 t unburned.  The sizing must search both ways and
+    return a reserve that lands when flown (checked here by flying it), lighter than the fraction."""
+    from rlvsim.mission.payload import build_mission, size_recovery_reserve
+    from rlvsim.mission.simulation import recovery_reserve_kg, simulate
+    v = load_vehicle("falcon9")
+    base = build_mission(v, 200.0, 28.61, "rtls", None).model_copy(update={"payload_kg": 11_475.0})
+    heavy = recovery_reserve_kg(base, v)
+    def outcome(res):
+        m = base.model_copy(update={"recovery": base.recovery.model_copy(update={"reserve_kg": res})})
+        return simulate(m, v).summary()["stages"]["booster"]["outcome"]
+    assert outcome(heavy) != "landed"                 # the premise: the file's fraction fails
+    sized, landed, flights = size_recovery_reserve(base, v, heavy)
+    assert landed and sized < heavy and flights <= 14
+    assert outcome(sized) == "landed"

@@ -132,32 +132,56 @@ def _golden_max(f, lo, hi, n):
     return (c, fc) if fc > fd else (d, fd)
 
 
-def size_recovery_reserve(mission: Mission, vehicle, reserve_kg: float, max_flights: int = 5):
-    """The booster propellant the flown recovery needs, plus the mission's stated margin.
+def size_recovery_reserve(mission: Mission, vehicle, reserve_kg: float, max_flights: int = 14,
+                          rel_tol: float = 0.03):
+    """The least booster propellant with which the flown recovery lands, plus the mission's stated
+    margin (``recovery.reserve_margin``).
 
-    Flies the whole mission with a reserve, takes what the recovery used (everything kept at
-    separation except what the entry burn spent only because it was there; the landing margin the
-    booster still holds at touchdown counts as needed), adds ``recovery.reserve_margin`` and flies
-    again until the reserve changes by less than 1 %.  A recovery that fails with a reserve is
-    retried with 25 % more.  Returns (reserve_kg, landed, flights)."""
+    A recovery fails with too little propellant (the boostback or the landing burn runs short) but
+    also with too much (a heavy booster the landing engines cannot stop), and a booster that lands
+    keeps its unspent landing margin, so what one flight used is not what it needed.  So: find a
+    reserve that lands (the given one, then x0.75, 1.25, 0.55, 1.5), step down by x0.7 until one
+    fails, bisect between the two to ``rel_tol``, add the margin and fly that once more (if it does
+    not land, the least landing reserve found is used).  Returns (reserve_kg, landed, flights)."""
     from .simulation import simulate
     margin = mission.recovery.reserve_margin
-    landed = False
+    cap = 0.6 * vehicle.stages[0].propellant_mass_kg
+    floor = 0.02 * vehicle.stages[0].propellant_mass_kg
     flights = 0
-    for _ in range(max_flights):
-        m = mission.model_copy(update={"recovery": mission.recovery.model_copy(update={"reserve_kg": reserve_kg})})
-        b = simulate(m, vehicle).summary()["stages"]["booster"]
+
+    def lands(res) -> bool:
+        nonlocal flights
+        m = mission.model_copy(update={"recovery": mission.recovery.model_copy(update={"reserve_kg": res})})
         flights += 1
-        landed = b["outcome"] == "landed"
-        if landed:
-            need = b["propellant_at_separation_kg"] - b.get("entry_surplus_burned_kg", 0.0)
-            new = need * (1.0 + margin)
+        return simulate(m, vehicle).summary()["stages"]["booster"]["outcome"] == "landed"
+
+    good = None
+    for factor in (1.0, 0.75, 1.25, 0.55, 1.5):
+        trial = min(reserve_kg * factor, cap)
+        if lands(trial):
+            good = trial
+            break
+    if good is None:
+        return reserve_kg, False, flights
+    bad = None
+    while bad is None and flights < max_flights:
+        trial = 0.7 * good
+        if trial < floor:
+            bad = 0.0
+        elif lands(trial):
+            good = trial
         else:
-            new = reserve_kg * 1.25
-        if landed and abs(new - reserve_kg) < 0.01 * reserve_kg:
-            return new, True, flights
-        reserve_kg = min(new, 0.6 * vehicle.stages[0].propellant_mass_kg)
-    return reserve_kg, landed, flights
+            bad = trial
+    while bad is not None and good - bad > rel_tol * good and flights < max_flights - 1:
+        mid = 0.5 * (good + bad)
+        if lands(mid):
+            good = mid
+        else:
+            bad = mid
+    sized = min(good * (1.0 + margin), cap)
+    if sized > good and not lands(sized):
+        return good, True, flights
+    return sized, True, flights
 
 
 def max_payload(vehicle, *, orbit_alt_km: float, inclination_deg: float, recovery: str = "expendable",
