@@ -252,6 +252,8 @@ def max_payload(vehicle, *, orbit_alt_km: float, inclination_deg: float, recover
     # at half the guess most kicks still reach orbit, so the grid compares propellant left, not
     # the depth of failures
     vals = [with_(0.5 * guess, k) for k in grid]
+    if max(vals) < 0:        # a hard orbit: even half the guess fails for every kick; compare at zero payload
+        vals = [with_(0.0, k) for k in grid]
     kick = grid[int(max(range(len(grid)), key=lambda i: vals[i]))]
     p1, f1 = secant(guess, kick)
     for _ in range(3):
@@ -261,11 +263,24 @@ def max_payload(vehicle, *, orbit_alt_km: float, inclination_deg: float, recover
         if abs(p1 - p_prev) < max(0.01 * p1, tol_kg):
             break
     payload = p1
+    from .simulation import recovery_reserve_kg
+    reserve = recovery_reserve_kg(base, v)
+    if f1 < 0 and recovery != "expendable" and size_reserve and base.recovery.landing_zone != "unspecified":
+        # the file's reserve fraction is only a placeholder: size it by flying with no payload
+        # (the least reserve that lands) and search the payload again before giving up
+        sized, landed, n_fl = size_recovery_reserve(
+            base.model_copy(update={"payload_kg": 0.0,
+                                    "ascent": base.ascent.model_copy(update={"pitch_kick_deg": kick})}), v, reserve)
+        flights += n_fl
+        if landed and sized < reserve:
+            reserve = sized
+            base = base.model_copy(update={"recovery": base.recovery.model_copy(update={"reserve_kg": reserve})})
+            payload, f1 = secant(max(0.3 * guess, 1000.0), kick)
+            notes.append(f"no payload reached the orbit with the vehicle file's reserve fraction: "
+                         f"reserve first sized by flying the recovery with no payload ({reserve:.0f} kg)")
     if f1 < 0:
         raise InputError(f"{v.name} cannot reach a {orbit_alt_km:g} km, {inclination_deg:g} deg orbit "
                          f"with recovery '{recovery}' even with no payload")
-    from .simulation import recovery_reserve_kg
-    reserve = recovery_reserve_kg(base, v)
     reserve_source = "vehicle file fraction" if recovery != "expendable" else "none"
     if recovery != "expendable" and size_reserve:
         if base.recovery.landing_zone == "unspecified":
