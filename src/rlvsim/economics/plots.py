@@ -22,6 +22,27 @@ def _save(fig, path) -> Path:
     return p
 
 
+def _reliability_axes(o, ns, crow=None, learning=None, title: str = "Landing reliability growth"):
+    """Figure and axes with the data (running rate, 0/1 ticks) and the model curves: ``crow`` and
+    ``learning`` are (p, lower, upper, label) over the attempt numbers ``ns``."""
+    fig = _figure()
+    ax = fig.add_subplot(111)
+    k = np.arange(1, o.size + 1)
+    ax.plot(k, np.cumsum(o) / k, "k.-", lw=1, label="observed running success rate")
+    ax.scatter(k, o, marker="|", color="k", s=60)
+    for model, colour in ((crow, "tab:blue"), (learning, "tab:orange")):
+        if model is not None:
+            p, lo, hi, label = model
+            ax.plot(ns, p, color=colour, label=label)
+            ax.fill_between(ns, lo, hi, color=colour, alpha=0.15, label=f"{label}: band")
+    ax.set_xlabel("landing attempt number")
+    ax.set_ylabel("P(successful landing)")
+    ax.set_ylim(-0.05, 1.05)
+    ax.set_title(title)
+    ax.grid(alpha=0.3)
+    return fig, ax
+
+
 def plot_reliability(outcomes, path, crow_fit=None, learning_fit=None, n_max: int | None = None,
                      observed=None, title: str = "Landing reliability growth") -> Path:
     """Success probability per attempt: data (running rate and 0/1 points), the Crow-AMSAA curve
@@ -29,32 +50,20 @@ def plot_reliability(outcomes, path, crow_fit=None, learning_fit=None, n_max: in
     o = np.asarray(outcomes, int)
     later = np.asarray(observed if observed is not None else [], int)
     n_all = o.size + later.size
-    n_max = n_max or max(n_all + 5, 10)
-    ns = np.arange(1, n_max + 1)
-    fig = _figure()
-    ax = fig.add_subplot(111)
-    k = np.arange(1, o.size + 1)
-    ax.plot(k, np.cumsum(o) / k, "k.-", lw=1, label="observed running success rate")
-    ax.scatter(k, o, marker="|", color="k", s=60)
-    if later.size:
-        kl = np.arange(o.size + 1, n_all + 1)
-        ax.scatter(kl, later, marker="|", color="tab:green", s=60, label="later attempts (not fitted)")
+    ns = np.arange(1, (n_max or max(n_all + 5, 10)) + 1)
+    crow = learning = None
     if crow_fit is not None:
-        ax.plot(ns, crow_fit.p_success(ns), color="tab:blue", label=f"Crow-AMSAA ({crow_fit.method}), "
-                f"beta={crow_fit.beta:.2f}")
         lo, hi = crow_fit.intensity_bounds(ns - 0.5)
-        ax.fill_between(ns, np.exp(-hi), np.exp(-lo), color="tab:blue", alpha=0.15,
-                        label=f"{crow_fit.confidence:.0%} bounds (Fisher, on intensity)")
+        crow = (crow_fit.p_success(ns), np.exp(-hi), np.exp(-lo),
+                f"Crow-AMSAA ({crow_fit.method}), beta={crow_fit.beta:.2f}, {crow_fit.confidence:.0%} Fisher bounds")
     if learning_fit is not None:
         d = learning_fit.p_success(ns)
-        ax.plot(ns, d["mean"], color="tab:orange", label=f"learning curve ({learning_fit.form}) mean")
-        ax.fill_between(ns, d["lower"], d["upper"], color="tab:orange", alpha=0.15,
-                        label=f"{d['credibility']:.0%} credible band")
-    ax.set_xlabel("landing attempt number")
-    ax.set_ylabel("P(successful landing)")
-    ax.set_ylim(-0.05, 1.05)
-    ax.set_title(title)
-    ax.grid(alpha=0.3)
+        learning = (d["mean"], d["lower"], d["upper"],
+                    f"learning curve ({learning_fit.form}), {d['credibility']:.0%} credible")
+    fig, ax = _reliability_axes(o, ns, crow, learning, title)
+    if later.size:
+        ax.scatter(np.arange(o.size + 1, n_all + 1), later, marker="|", color="tab:green", s=60,
+                   label="later attempts (not fitted)")
     ax.legend(fontsize=7, loc="center right", framealpha=0.9)
     return _save(fig, path)
 
@@ -118,28 +127,14 @@ def plot_reliability_curve(curve: dict, path, prediction: dict | None = None,
                            title: str = "Landing reliability growth") -> Path:
     """The same picture as plot_reliability from the plain-data ``curve`` of
     ``economics.commands.reliability_report`` (what `rlvsim economics reliability --png` draws)."""
-    fig = _figure()
-    ax = fig.add_subplot(111)
-    o = np.asarray(curve["outcome"], int)
-    k = np.arange(1, o.size + 1)
     ns = np.asarray(curve["attempt"])
-    ax.plot(k, curve["running_rate"], "k.-", lw=1, label="observed running success rate")
-    ax.scatter(k, o, marker="|", color="k", s=60)
-    if "crow_amsaa" in curve:
-        ca = curve["crow_amsaa"]
-        ax.plot(ns, ca["p"], color="tab:blue", label=f"Crow-AMSAA ({ca['method']})")
-        ax.fill_between(ns, ca["lower"], ca["upper"], color="tab:blue", alpha=0.15, label="Crow-AMSAA bounds")
-    lc = curve["learning_curve"]
-    ax.plot(ns, lc["p"], color="tab:orange", label="learning curve mean")
-    ax.fill_between(ns, lc["lower"], lc["upper"], color="tab:orange", alpha=0.15, label="credible band")
+    ca, lc = curve.get("crow_amsaa"), curve["learning_curve"]
+    crow = (ca["p"], ca["lower"], ca["upper"], f"Crow-AMSAA ({ca['method']})") if ca else None
+    fig, ax = _reliability_axes(np.asarray(curve["outcome"], int), ns, crow,
+                                (lc["p"], lc["lower"], lc["upper"], "learning curve"), title)
     if prediction:
         a0, a1 = prediction["learning_curve"]["attempts"]
         ax.plot([a0, a1], [prediction["observed_rate"]] * 2, color="tab:green", lw=3,
                 label=f"observed rate {prediction['year']}")
-    ax.set_xlabel("landing attempt number")
-    ax.set_ylabel("P(successful landing)")
-    ax.set_ylim(-0.05, 1.05)
-    ax.set_title(title)
-    ax.grid(alpha=0.3)
     ax.legend(fontsize=7, loc="lower right", framealpha=0.9)
     return _save(fig, path)
