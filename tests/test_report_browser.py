@@ -55,6 +55,18 @@ def reports(tmp_path_factory, request):
     tel, web = read_telemetry(csv), read_events(DATA / "events.csv", csv.stem)
     f9 = fly("falcon9-rtls")
     out["telemetry"] = write_telemetry_report(f9, tel, compare(f9, tel, web), d / "telemetry.html", web)
+    # the economics pages (`rlvsim economics ... --html`), from the commands' own results
+    from rlvsim.economics.commands import budget_report, reliability_report
+    from rlvsim.economics.constellation import compare_vehicles, plan_constellation, plan_with_sweep
+    from rlvsim.economics.cost import cost_report
+    from rlvsim.report.economics import write_economics_report
+    plan = plan_constellation("zhuque3", preset_name="qianfan")
+    plan["sweep"] = plan_with_sweep(plan)
+    plan["vehicles"] = compare_vehicles(["falcon9", "zhuque3", "longmarch12a"], preset_name="qianfan")
+    for kind, res in (("cost", cost_report("falcon9")), ("constellation", plan),
+                      ("reliability", reliability_report(fit_until="2016-12-31", predict_year=2017)),
+                      ("budget", budget_report(300e6, 30e6))):
+        out[f"economics {kind}"] = write_economics_report(kind, res, d / f"economics_{kind}.html")
     return out, summaries, d
 
 
@@ -99,7 +111,8 @@ def _open(browser, path: Path, shot: Path):
     return figs, problems, text
 
 
-@pytest.mark.parametrize("name", ["zhuque3", "zq3-y1", "campaign", "campaign run", "telemetry"])
+@pytest.mark.parametrize("name", ["zhuque3", "zq3-y1", "campaign", "campaign run", "telemetry", "economics cost",
+                                  "economics constellation", "economics reliability", "economics budget"])
 def test_report_renders_in_chromium(name, reports, browser, campaign50):
     out, summaries, d = reports
     shot = d / f"{name.replace(' ', '_')}.png"
