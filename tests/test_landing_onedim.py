@@ -44,3 +44,25 @@ def test_ignition_search_matches_suicide_burn(h0, s0):
     mags = sorted(math.hypot(*t) for t in plan.thrust_enu_N)
     assert mags[len(mags) // 2] > 0.995 * T_N
     assert mags[0] > 0.97 * T_N
+
+
+def test_stops_above_is_the_one_dimensional_minimum_thrust_stop():
+    """The ignition search skips a solve when even minimum thrust stops the fall above the target
+    (the vehicle cannot hover): closed form d = v^2 / (2 a), a = T_min cos(cone) / m - g - |extra| - 0.05."""
+    import math
+
+    import numpy as np
+
+    from rlvsim.guidance.landing import LandingLimits
+    from rlvsim.mission.landing_plan import stops_above
+    lim = LandingLimits(thrust_min_N=400e3, thrust_max_N=900e3, exhaust_speed_m_s=3000.0, dry_mass_kg=20e3,
+                        pointing_max_deg=20.0, g_m_s2=9.80665)
+    m, extra = 25e3, np.array([0.0, 0.03, -0.04])
+    a = 400e3 * math.cos(math.radians(20.0)) / m - 9.80665 - 0.05 - 0.05    # |extra| = 0.05
+    v = np.array([0.0, 0.0, -150.0])
+    d = 150.0 ** 2 / (2 * a)
+    assert stops_above(np.array([0.0, 0.0, d / 0.9 * 1.01]), v, m, lim, extra)        # stops 1 % above the margin
+    assert not stops_above(np.array([0.0, 0.0, d / 0.9 * 0.99]), v, m, lim, extra)
+    assert not stops_above(np.array([0.0, 0.0, 5000.0]), -v, m, lim, extra)           # climbing: no verdict
+    heavy = 400e3 / 9.80665 * 1.05                                                  # minimum thrust below weight
+    assert not stops_above(np.array([0.0, 0.0, 1e6]), v, heavy, lim, extra)

@@ -187,6 +187,20 @@ def plan_with_drag(r, v, m, limits, nodes, aero, sref_m2, zone_alt_m, extra, dis
     return plan
 
 
+def stops_above(r, v, m, limits, extra, margin: float = 0.9) -> bool:
+    """A necessary condition for a landing plan, checked without a solve: the vehicle cannot hover
+    or cut its engine, so if even minimum thrust, tilted to the pointing cone's edge, stops the
+    fall within ``margin`` of the height left, every plan from here stops above the target and no
+    plan exists.  Conservative: constant mass (the real one falls, braking harder), no drag (it
+    brakes too), the unmodelled terms ``extra`` (ENU, m/s^2) counted against the braking."""
+    vz, h = -float(v[2]), float(r[2])
+    if vz <= 0.0 or h <= 0.0:
+        return False
+    brake = (limits.thrust_min_N * math.cos(math.radians(limits.pointing_max_deg)) / m - limits.g_m_s2
+             - float(np.linalg.norm(extra)) - 0.05)
+    return brake > 0.0 and vz * vz / (2.0 * brake) < margin * h
+
+
 def feasible_from(body, t, y, zone, limits, g, nodes, warm, aero, sref_m2):
     """Fuel-optimal landing plan if the burn started at state (t, y); None when infeasible.
     Drag enters per node, from a first-guess burn (speed falling linearly), then along the plan.
@@ -195,6 +209,8 @@ def feasible_from(body, t, y, zone, limits, g, nodes, warm, aero, sref_m2):
     r, v = zone.to_enu(t, y)
     r = r + np.array([0.0, 0.0, aim_below_m(limits, limits.dry_mass_kg)])
     extra = rotating_terms_enu(body, t, y, zone, g)
+    if stops_above(r, v, y[6], limits, extra):
+        return None
     if warm is not None:
         dist = plan_drag_profile(warm, 0.0, nodes, zone.alt_m, aero, sref_m2, extra, body.wind_tab)
         plan = plan_with_drag(r, v, y[6], limits, nodes, aero, sref_m2, zone.alt_m, extra, dist, None, 1,
