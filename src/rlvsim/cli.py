@@ -12,13 +12,12 @@ app = typer.Typer(add_completion=False, no_args_is_help=True, rich_markup_mode="
                   help="rlvsim: fly a reusable launch vehicle in software before it flies for real.")
 vehicles_app = typer.Typer(help="The vehicle catalog: list vehicles, show one.", invoke_without_command=True)
 app.add_typer(vehicles_app, name="vehicles")
-tel_app = typer.Typer(help="Real flights: compare a simulated mission with webcast telemetry, fit it, find anomalies.",
-                      no_args_is_help=True)
-app.add_typer(tel_app, name="telemetry")
 from .campaign.commands import campaign_app  # noqa: E402  (imports typer only)
 app.add_typer(campaign_app, name="campaign")
 from .economics.cli_app import econ_app  # noqa: E402  (imports typer only)
 app.add_typer(econ_app, name="economics")
+from .telemetry.cli_app import tel_app  # noqa: E402  (imports typer only)
+app.add_typer(tel_app, name="telemetry")
 
 
 def _console():
@@ -209,90 +208,6 @@ def check_case(case: Path = typer.Argument(..., help="A NESC-schema case.toml.")
     for tool, d in cmp.items():
         c.print(f"  vs {tool}: altitude {d['altitude_m_max']:.4g} m, ground {d['ground_m_max']:.4g} m, "
                 f"velocity {d['velocity_m_s_max']:.4g} m/s (max over the run)")
-
-
-# ------------------------------------------------------------------------------------ telemetry
-@tel_app.command("compare")
-def tel_compare(csv: Path = typer.Argument(..., help="Telemetry CSV (time_s, velocity_m_s, altitude_m) or JSON."),
-                mission: str = typer.Option(..., "--mission", help="Mission to fly (name or TOML)."),
-                events: Optional[Path] = typer.Option(None, "--events", help="events.csv (default: beside the CSV)."),
-                html: Optional[Path] = typer.Option(None, "--html", help="Write an overlay report (HTML) here."),
-                as_json: bool = typer.Option(False, "--json", help="Print JSON.")):
-    """Fly MISSION and compare it with the telemetry: residuals per phase, event timing."""
-    from .mission import fly as _fly
-    from .telemetry import read_events, read_telemetry
-    from .telemetry.compare import compare
-    tel = read_telemetry(csv)
-    ev_file = events or (csv.parent / "events.csv")
-    web = read_events(ev_file, csv.stem) if ev_file.exists() else None
-    flight = _fly(mission)
-    result = compare(flight, tel, web)
-    if html is not None:
-        from .report.telemetry import write_telemetry_report
-        write_telemetry_report(flight, tel, result, html, web)
-        if not as_json:
-            typer.echo(f"Wrote {html}")
-    _show(result, as_json)
-
-
-@tel_app.command("fit")
-def tel_fit(csv: Path = typer.Argument(..., help="Telemetry CSV (time_s, velocity_m_s, altitude_m) or JSON."),
-            mission: str = typer.Option(..., "--mission", help="Mission to start from (name or TOML)."),
-            out: Path = typer.Option(..., "--out", help="Fitted mission file to write (TOML)."),
-            events: Optional[Path] = typer.Option(None, "--events", help="events.csv (default: beside the CSV)."),
-            as_json: bool = typer.Option(False, "--json", help="Print JSON."),
-            progress: bool = _progress_opt()):
-    """Fit MISSION's unknown knobs to the telemetry (least squares) and write the fitted mission."""
-    from .mission import load_mission
-    from .telemetry import read_events, read_telemetry
-    from .errors import InputError
-    from .telemetry.fit import fit_mission
-    tel = read_telemetry(csv)
-    web = None
-    if events is not None:
-        web = read_events(events, csv.stem)
-    elif (csv.parent / "events.csv").exists():
-        try:                   # an events.csv beside the data that does not list this file: no events
-            web = read_events(csv.parent / "events.csv", csv.stem)
-        except InputError:
-            web = None
-    with _activity("fit", progress, as_json) as act:
-        act.note("least squares over simulated flights")
-        res = fit_mission(load_mission(mission), tel, web)
-    path = res.write_toml(out)
-    if as_json:
-        return _dump({**res.to_dict(), "written": str(path)})
-    for line in res.header():
-        typer.echo(line)
-    typer.echo(f"simulated flights: {res.flights['total']} "
-               f"({', '.join(f'{k} {v}' for k, v in res.flights.items() if k not in ('total', 'seconds'))})")
-    typer.echo(f"wrote {path}")
-
-
-@tel_app.command("anomaly")
-def tel_anomaly(csv: Path = typer.Argument(..., help="Telemetry CSV (time_s, velocity_m_s, altitude_m) or JSON."),
-                mission: str = typer.Option(..., "--mission", help="Mission predicting the flight (name or TOML)."),
-                as_json: bool = typer.Option(False, "--json", help="Print JSON.")):
-    """Find where the observed flight first departs from MISSION's predicted one (CUSUM), and its phase."""
-    from .mission import fly as _fly
-    from .telemetry import read_telemetry
-    from .telemetry.anomaly import detect_anomaly
-    res = detect_anomaly(read_telemetry(csv), _fly(mission)).to_dict()
-    if as_json:
-        return _dump(res)
-    if res["anomaly_detected"]:
-        typer.echo(f"departure from the prediction at T+{res['onset_time_s']:.1f} s (phase {res['phase']}, "
-                   f"{res['channel']} {res['direction']} the prediction; alarm at T+{res['alarm_time_s']:.1f} s)")
-    else:
-        typer.echo("no departure from the prediction beyond the telemetry's noise")
-    _show(res, False)
-
-
-def _show(data, as_json):
-    if as_json:
-        return _dump(data)
-    from rich.pretty import Pretty
-    _console().print(Pretty(data, expand_all=False, max_length=12))
 
 
 def _usage_error_types() -> tuple:
