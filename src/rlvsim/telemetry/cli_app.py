@@ -14,6 +14,31 @@ PROGRESS = typer.Option(True, "--progress/--no-progress",
                         help="Progress bar on stderr (only on a terminal; never with --json).")
 
 
+COLUMNS = typer.Option(None, "--columns", help="Column names of another CSV: time_s=COL,speed_m_s=COL,"
+                       "altitude_m=COL[,stage=COL].")
+UNITS = typer.Option(None, "--units", help="Units of those columns: COL=UNIT,... (s, ms, min, m, km, ft, m/s, "
+                     "km/h, ft/s, mph).")
+
+
+def _pairs(text: Optional[str], option: str) -> Optional[dict]:
+    """'a=b,c=d' -> {'a': 'b', 'c': 'd'} (None stays None); a malformed pair is a one-line error."""
+    if text is None:
+        return None
+    from ..errors import InputError
+    out = {}
+    for part in filter(None, (x.strip() for x in text.split(","))):
+        key, sep, val = part.partition("=")
+        if not sep or not key.strip() or not val.strip():
+            raise InputError(f"{option} {text!r}: give NAME=VALUE pairs separated by commas (bad: {part!r})")
+        out[key.strip()] = val.strip()
+    return out
+
+
+def _read(csv: Path, columns: Optional[str], units: Optional[str]):
+    from . import read_telemetry
+    return read_telemetry(csv, mapping=_pairs(columns, "--columns"), units=_pairs(units, "--units"))
+
+
 def _dump(obj):
     typer.echo(json.dumps(obj, indent=2, default=lambda o: getattr(o, "item", lambda: str(o))()))
 
@@ -35,12 +60,13 @@ def tel_compare(csv: Path = typer.Argument(..., help="Telemetry CSV (time_s, vel
                 mission: str = typer.Option(..., "--mission", help="Mission to fly (name or TOML)."),
                 events: Optional[Path] = typer.Option(None, "--events", help="events.csv (default: beside the CSV)."),
                 html: Optional[Path] = typer.Option(None, "--html", help="Write an overlay report (HTML) here."),
+                columns: Optional[str] = COLUMNS, units: Optional[str] = UNITS,
                 as_json: bool = typer.Option(False, "--json", help="Print JSON.")):
     """Fly MISSION and compare it with the telemetry: residuals per phase, event timing."""
     from ..mission import fly as _fly
-    from . import read_events, read_telemetry
+    from . import read_events
     from .compare import compare
-    tel = read_telemetry(csv)
+    tel = _read(csv, columns, units)
     ev_file = events or (csv.parent / "events.csv")
     web = read_events(ev_file, csv.stem) if ev_file.exists() else None
     flight = _fly(mission)
@@ -61,14 +87,15 @@ def tel_fit(csv: Path = typer.Argument(..., help="Telemetry CSV (time_s, velocit
             mission: str = typer.Option(..., "--mission", help="Mission to start from (name or TOML)."),
             out: Path = typer.Option(..., "--out", help="Fitted mission file to write (TOML)."),
             events: Optional[Path] = typer.Option(None, "--events", help="events.csv (default: beside the CSV)."),
+            columns: Optional[str] = COLUMNS, units: Optional[str] = UNITS,
             as_json: bool = typer.Option(False, "--json", help="Print JSON."),
             progress: bool = PROGRESS):
     """Fit MISSION's unknown knobs to the telemetry (least squares) and write the fitted mission."""
     from ..mission import load_mission
-    from . import read_events, read_telemetry
+    from . import read_events
     from ..errors import InputError
     from .fit import fit_mission
-    tel = read_telemetry(csv)
+    tel = _read(csv, columns, units)
     web = None
     if events is not None:
         web = read_events(events, csv.stem)
@@ -93,12 +120,12 @@ def tel_fit(csv: Path = typer.Argument(..., help="Telemetry CSV (time_s, velocit
 @tel_app.command("anomaly")
 def tel_anomaly(csv: Path = typer.Argument(..., help="Telemetry CSV (time_s, velocity_m_s, altitude_m) or JSON."),
                 mission: str = typer.Option(..., "--mission", help="Mission predicting the flight (name or TOML)."),
+                columns: Optional[str] = COLUMNS, units: Optional[str] = UNITS,
                 as_json: bool = typer.Option(False, "--json", help="Print JSON.")):
     """Find where the observed flight first departs from MISSION's predicted one (CUSUM), and its phase."""
     from ..mission import fly as _fly
-    from . import read_telemetry
     from .anomaly import detect_anomaly
-    res = detect_anomaly(read_telemetry(csv), _fly(mission)).to_dict()
+    res = detect_anomaly(_read(csv, columns, units), _fly(mission)).to_dict()
     if as_json:
         return _dump(res)
     if res["anomaly_detected"]:
