@@ -17,7 +17,9 @@ def test_there_are_examples():
 @pytest.mark.parametrize("script", EXAMPLES, ids=[p.name for p in EXAMPLES])
 def test_example_runs(script, tmp_path):
     env = {**os.environ, "MPLBACKEND": "Agg", "PYTHONWARNINGS": "default"}
-    res = subprocess.run([sys.executable, str(script)], cwd=tmp_path, env=env, capture_output=True, text=True,
+    # every example takes its output folder as the first argument (default: a new temp folder)
+    res = subprocess.run([sys.executable, str(script), str(tmp_path / "out")], cwd=tmp_path, env=env,
+                         capture_output=True, text=True,
                          timeout=TIME_LIMIT_S, stdin=subprocess.DEVNULL)
     assert res.returncode == 0, f"{script.name} failed:\n{res.stdout[-2000:]}\n{res.stderr[-4000:]}"
     assert res.stdout.strip(), f"{script.name} printed nothing"
