@@ -156,3 +156,21 @@ def test_spearman_drops_non_finite_pairs_and_refuses_undefined_rho():
     assert abs(rho - 0.8729) < 1e-4 and 0.003 < p < 0.006
     assert spearman([1.0, 2.0], [2.0, 1.0]) is None           # fewer than 3 pairs
     assert spearman([1.0, 1.0, 1.0, 1.0], [1.0, 2.0, 3.0, 4.0]) is None    # constant column: rho undefined
+
+
+def test_store_reads_columns_by_name_and_falls_back_when_fragments_differ(tmp_path):
+    # fragments of one campaign share their columns, maybe in another order: matched by name
+    st = Store(tmp_path / "s")
+    st.init(_Cfg())
+    a = _rec(0, "landed", east=1.0, north=2.0)
+    b = dict(reversed(list(_rec(1, "crashed", east=3.0, north=4.0, phase="landing_burn", cause="x").items())))
+    st.write_run(a)
+    st.write_run(b)
+    tab = st.runs_table()
+    assert tab["touchdown_east_m"].to_pylist() == [1.0, 3.0] and tab["outcome"].to_pylist() == ["landed", "crashed"]
+    # a fragment without a column (e.g. written by another version) still reads, as a null there
+    c = _rec(2, "landed")
+    del c["wall_time_s"]
+    st.write_run(c)
+    tab = st.runs_table()
+    assert tab["run"].to_pylist() == [0, 1, 2] and tab["wall_time_s"].to_pylist()[2] is None

@@ -145,13 +145,24 @@ class Store:
         return str(self.runs_dir / "run-*.parquet").replace("'", "''")
 
     def query(self, sql: str):
-        """Run DuckDB SQL over the view ``runs`` (all fragments); returns a pyarrow Table."""
+        """Run DuckDB SQL over the view ``runs`` (all fragments); returns a pyarrow Table.
+
+        Every fragment of a campaign has the same columns (``run.record`` writes each one, None
+        where it has no value, with a fixed type per column), and DuckDB matches them by name.
+        ``union_by_name`` (needed only if fragments differed, e.g. a column missing) costs ~170 KiB
+        per fragment: 1.7 GiB for a 10,000-run store against 0.3 GiB, so it is the fallback."""
         import duckdb
         con = duckdb.connect()
         try:
-            con.execute(f"CREATE VIEW runs AS SELECT * FROM read_parquet('{self._glob()}', union_by_name=true)")
-            rel = con.sql(sql)
-            return rel.to_arrow_table() if hasattr(rel, "to_arrow_table") else rel.fetch_arrow_table()
+            try:
+                con.execute(f"CREATE OR REPLACE VIEW runs AS SELECT * FROM read_parquet('{self._glob()}')")
+                rel = con.sql(sql)
+                return rel.to_arrow_table() if hasattr(rel, "to_arrow_table") else rel.fetch_arrow_table()
+            except duckdb.Error:
+                con.execute(f"CREATE OR REPLACE VIEW runs AS SELECT * FROM read_parquet('{self._glob()}', "
+                            "union_by_name=true)")
+                rel = con.sql(sql)
+                return rel.to_arrow_table() if hasattr(rel, "to_arrow_table") else rel.fetch_arrow_table()
         finally:
             con.close()
 
