@@ -199,7 +199,8 @@ def max_payload(vehicle, *, orbit_alt_km: float, inclination_deg: float, recover
         base = build_mission(v, orbit_alt_km, inclination_deg, recovery, site)
     if inclination_deg < abs(s.lat_deg) - 1e-6 or inclination_deg > 180 - abs(s.lat_deg) + 1e-6:
         raise InputError(f"--inclination-deg = {inclination_deg}: not reachable by a direct ascent from "
-                         f"{s.name} (latitude {s.lat_deg:.2f} deg): use {abs(s.lat_deg):.1f}..{180 - abs(s.lat_deg):.1f}")
+                         f"{s.name} (latitude {s.lat_deg:.2f} deg, the '{recovery}' reference mission's site): use "
+                         f"{abs(s.lat_deg):.1f}..{180 - abs(s.lat_deg):.1f}, or another site with --site")
     flights = 0
 
     def with_(payload, kick):
