@@ -1,6 +1,5 @@
 """Check-case features the three NESC cases do not use: spherical Earth, inverse-square gravity,
 non-rotating Earth, steady wind and a wind profile, each against independent physics."""
-import math
 
 import numpy as np
 import pytest

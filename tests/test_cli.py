@@ -1,7 +1,6 @@
 """The `rlvsim` command end to end: files and JSON keys the issues promise, one-line errors."""
 import json
 import math
-import shutil
 import subprocess
 import sys
 from pathlib import Path

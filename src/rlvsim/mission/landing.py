@@ -16,9 +16,6 @@ from ..earth.atmosphere import us76
 from ..flight.propagator import Body, Event
 from .landing_plan import (TOUCHDOWN_SPEED_M_S, ReplanBudget, ReplanTimeout, aim_below_m, guess_drag_profile,
                            plan_drag_profile, plan_with_drag, rotating_terms_enu)
-# the planning helpers' old home (benchmarks and other callers import them from here)
-from .landing_plan import (disturbance_enu, drag_profile, feasible_from, ignition_window,  # noqa: F401
-                           one_d_ignition_altitude)
 
 TERMINAL_S = 2.0              # the last seconds of a plan are flown by the terminal feedback law
 GATE_M = 5.0                  # the terminal law's last metres are flown at minimum-thrust deceleration

@@ -4,11 +4,11 @@ feasible" (used by the ignition decision and by the closed loop in mission.landi
 from __future__ import annotations
 
 import math
-import time
 
 import numpy as np
 
 from ..flight.propagator import Body
+from ..guidance.landing.budget import Budget
 
 
 TOUCHDOWN_SPEED_M_S = 1.0     # contact speed the aim point and the terminal law are chosen for
@@ -18,45 +18,31 @@ class ReplanTimeout(Exception):
     """The re-plan cycle's solver budget ran out (raised by `ReplanBudget`)."""
 
 
-class ReplanBudget:
+class ReplanBudget(Budget):
     """Solver budget of ONE re-plan cycle, shared by every solve the cycle makes (the re-plan and
     its fallback chain): ``max_iterations`` interior-point iterations (deterministic: the same
     flight on any machine) and/or ``max_time_s`` of wall time (depends on the machine's load).
     None: unlimited.  `kwargs()` gives a solve what is left (ReplanTimeout when nothing is);
-    `charge(plan)` books a solve's iterations and raises ReplanTimeout when the solve ran out."""
+    `charge(plan)` books a solve's iterations and raises ReplanTimeout when the solve ran out.
+    The bookkeeping is the one guidance.landing's own per-call `Budget` keeps."""
 
     def __init__(self, max_iterations=None, max_time_s=None):
-        self.max_iterations = None if max_iterations is None else int(max_iterations)
-        self.max_time_s = None if max_time_s is None else float(max_time_s)
-        self.t0 = time.perf_counter()
-        self.used = 0
+        super().__init__(max_time_s=max_time_s, max_iterations=max_iterations)
 
     def kwargs(self) -> dict:
+        if self.spent():
+            raise ReplanTimeout
         out = {}
         if self.max_iterations is not None:
-            left = self.max_iterations - self.used
-            if left < 1:
-                raise ReplanTimeout
-            out["max_iterations"] = left
+            out["max_iterations"] = self.max_iterations - self.used
         if self.max_time_s is not None:
-            left_s = self.max_time_s - (time.perf_counter() - self.t0)
-            if left_s <= 0.0:
-                raise ReplanTimeout
-            out["max_time_s"] = left_s
+            out["max_time_s"] = self.time_left()
         return out
 
     def charge(self, plan):
         self.used += int(plan.iterations)
         if plan.timed_out:
             raise ReplanTimeout
-
-    def describe(self) -> str:
-        parts = []
-        if self.max_iterations is not None:
-            parts.append(f"{self.max_iterations} iterations")
-        if self.max_time_s is not None:
-            parts.append(f"{self.max_time_s * 1e3:g} ms")
-        return " / ".join(parts) or "unlimited"
 
 
 def aim_below_m(limits, mass_kg) -> float:
