@@ -1,7 +1,6 @@
 """The `rlvsim` command: a thin shell over the Python API.  Heavy imports happen inside commands."""
 from __future__ import annotations
 
-import json
 import sys
 from pathlib import Path
 from typing import Optional
@@ -12,6 +11,8 @@ app = typer.Typer(add_completion=False, no_args_is_help=True, rich_markup_mode="
                   help="rlvsim: fly a reusable launch vehicle in software before it flies for real.")
 vehicles_app = typer.Typer(help="The vehicle catalog: list vehicles, show one.", invoke_without_command=True)
 app.add_typer(vehicles_app, name="vehicles")
+from .cli_common import activity as _activity, echo_json as _dump  # noqa: E402
+from .cli_common import progress_option as _progress_opt  # noqa: E402
 from .campaign.commands import campaign_app  # noqa: E402  (imports typer only)
 app.add_typer(campaign_app, name="campaign")
 from .economics.cli_app import econ_app  # noqa: E402  (imports typer only)
@@ -30,26 +31,12 @@ def _fail(msg: str):
     raise typer.Exit(2)
 
 
-def _progress_opt():
-    return typer.Option(True, "--progress/--no-progress",
-                        help="Progress bar on stderr (only on a terminal; never with --json).")
-
-
-def _activity(label: str, progress: bool, as_json: bool, total: int | None = None):
-    from .cli_progress import Activity, wanted
-    return Activity(label, total, wanted(progress, as_json))
-
-
 def _check_orbit(orbit_alt_km, inclination_deg):
     """The target-orbit options, checked before any flight (the mission model's own ranges)."""
     if orbit_alt_km is not None and not 80.0 < orbit_alt_km < 100_000.0:
         _fail(f"--orbit-alt-km {orbit_alt_km:g}: must be above 80 km and below 100000 km")
     if inclination_deg is not None and not 0.0 <= inclination_deg <= 180.0:
         _fail(f"--inclination-deg {inclination_deg:g}: must be in 0..180 deg")
-
-
-def _dump(obj):
-    typer.echo(json.dumps(obj, indent=2, default=lambda o: getattr(o, "item", lambda: str(o))()))
 
 
 # ------------------------------------------------------------------------------------ vehicles

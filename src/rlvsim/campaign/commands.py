@@ -2,12 +2,13 @@
 `campaign show STORE`.  Only typer is imported here; the work is imported inside the commands."""
 from __future__ import annotations
 
-import json
 from pathlib import Path
 from typing import List, Optional
 
 import typer
 from typer.core import TyperGroup
+
+from ..cli_common import echo_json as _echo_json
 
 
 class CampaignGroup(TyperGroup):
@@ -24,10 +25,6 @@ campaign_app = typer.Typer(cls=CampaignGroup, no_args_is_help=True,
                            help="Monte Carlo campaigns: `campaign MISSION --runs N ...` flies dispersed runs "
                                 "(local cores or a Dask cluster) into a resumable store; `campaign show STORE` "
                                 "prints the statistics.")
-
-
-def _echo_json(obj):
-    typer.echo(json.dumps(obj, indent=2, default=lambda o: getattr(o, "item", lambda: str(o))()))
 
 
 @campaign_app.command("run")

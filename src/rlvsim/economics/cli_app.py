@@ -3,11 +3,12 @@ start-up; each command imports its work.  Output: Rich tables, or the same resul
 --html FILE writes a self-contained report page, --png FILE a Matplotlib picture."""
 from __future__ import annotations
 
-import json
 from pathlib import Path
 from typing import Optional
 
 import typer
+
+from ..cli_common import activity as _activity, echo_json
 
 econ_app = typer.Typer(help="What reuse is worth: launch cost, constellations, reliability growth, test budget.",
                        no_args_is_help=True)
@@ -48,11 +49,6 @@ def _payload_fn(fly_orbit: bool, activity=None):
     return flown
 
 
-def _activity(label: str, progress: bool, as_json: bool):
-    from ..cli_progress import Activity, wanted
-    return Activity(label, None, wanted(progress, as_json))
-
-
 def _emit(kind: str, res: dict, as_json: bool, html: Optional[Path], png: Optional[Path]) -> None:
     """Write the optional files, then print JSON or the tables (the file paths go in both)."""
     if html is not None:
@@ -61,7 +57,7 @@ def _emit(kind: str, res: dict, as_json: bool, html: Optional[Path], png: Option
     if png is not None:
         res["png"] = str(_png(kind, res, png))
     if as_json:
-        typer.echo(json.dumps(res, indent=2, default=lambda o: getattr(o, "item", lambda: str(o))()))
+        echo_json(res)
         return
     from rich.console import Console
 

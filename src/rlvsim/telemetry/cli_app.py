@@ -2,16 +2,16 @@
 command imports its work.  Output: Rich tables (views.py), or the same result as --json."""
 from __future__ import annotations
 
-import json
 from pathlib import Path
 from typing import Optional
 
 import typer
 
+from ..cli_common import activity as _activity, echo_json as _dump, progress_option
+
 tel_app = typer.Typer(help="Real flights: compare a simulated mission with webcast telemetry, fit it, find anomalies.",
                       no_args_is_help=True)
-PROGRESS = typer.Option(True, "--progress/--no-progress",
-                        help="Progress bar on stderr (only on a terminal; never with --json).")
+PROGRESS = progress_option()
 
 
 COLUMNS = typer.Option(None, "--columns", help="Column names of another CSV: time_s=COL,speed_m_s=COL,"
@@ -37,15 +37,6 @@ def _pairs(text: Optional[str], option: str) -> Optional[dict]:
 def _read(csv: Path, columns: Optional[str], units: Optional[str]):
     from . import read_telemetry
     return read_telemetry(csv, mapping=_pairs(columns, "--columns"), units=_pairs(units, "--units"))
-
-
-def _dump(obj):
-    typer.echo(json.dumps(obj, indent=2, default=lambda o: getattr(o, "item", lambda: str(o))()))
-
-
-def _activity(label: str, progress: bool, as_json: bool):
-    from ..cli_progress import Activity, wanted
-    return Activity(label, None, wanted(progress, as_json))
 
 
 def _print(tables) -> None:
