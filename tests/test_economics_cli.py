@@ -92,7 +92,9 @@ def test_reliability_and_budget_pages(tmp_path):
                  "--html", str(tmp_path / "r.html"), "--png", str(tmp_path / "r.png")])
     text = (tmp_path / "r.html").read_text()
     assert text.count('class="rlv-fig"') == 1 and (tmp_path / "r.png").read_bytes()[:8] == PNG
-    assert str(rel["prediction"]["observed_rate"]) in text
+    # the page shows the result's own predictions (full-precision floats, not re-computed)
+    pred = rel["prediction"]
+    assert str(pred["learning_curve"]["p_mean"]) in text and str(pred["crow_amsaa"]["p_mean"]) in text
     bud = _json(["economics", "budget", "--budget-usd", "3e8", "--cost-per-flight-usd", "3e7",
                  "--html", str(tmp_path / "b.html"), "--png", str(tmp_path / "b.png")])
     assert bud["attempts_affordable"] == 10                      # 300 M / 30 M
