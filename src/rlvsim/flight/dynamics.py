@@ -54,7 +54,8 @@ P_MASS_MIN = 30          # mass below which the engines starve (dry mass): thrus
 P_THRUST_SCALE = 31      # multiplies thrust (dispersion / fault: thrust shortfall)
 P_MDOT_SCALE = 32        # multiplies mass flow (Isp loss = thrust_scale / mdot_scale)
 P_DIST = 33              # 33,34,35 extra acceleration (ECI, m/s^2): e.g. a known disturbance
-P_SIZE = 36
+P_GATE_THRUST = 36       # landing-gate event only: the planned landing thrust (N) of the 1-D stopping gate
+P_SIZE = 37
 
 # output of `derived` (for trajectory tables and events)
 D_ALT = 0

@@ -17,7 +17,8 @@ import math
 import numpy as np
 from numba import njit
 
-from .dynamics import D_ALT, D_Q, D_SIZE, D_VREL, D_VUP, P_MU, derived, rhs
+from .dynamics import (D_ACCEL, D_ALT, D_Q, D_SIZE, D_VREL, D_VUP, P_GATE_THRUST, P_MU, derived,
+                       rhs)
 
 EVENT_TOL_S = 1e-6
 
@@ -31,6 +32,10 @@ EV_DYN_PRESSURE = 5
 EV_ENERGY = 6
 EV_RADIAL_SPEED = 7
 EV_SPEED_INERTIAL = 8
+EV_LANDING_GATE = 9      # altitude - v_rel^2 / (2 a_gate) while descending, the altitude otherwise
+
+G0_M_S2 = 9.80665
+GATE_DECEL_MIN_M_S2 = 0.1
 
 # Dormand-Prince 5(4) tableau
 C2, C3, C4, C5 = 1 / 5, 3 / 10, 4 / 5, 8 / 9
@@ -82,8 +87,15 @@ def _step(t, y, f0, h, P, cd, wind, ynew, fnew, err):
 
 
 @njit(cache=True)
-def event_value(kind, t, y, P, cd, wind, work):
-    """The quantity an event of ``kind`` watches, at (t, y)."""
+def _uses_derived(kind):
+    """Whether the event quantity of ``kind`` is read from ``derived`` (one call serves them all)."""
+    return (kind == EV_ALTITUDE or kind == EV_VERTICAL_SPEED or kind == EV_SPEED_REL
+            or kind == EV_DYN_PRESSURE or kind == EV_LANDING_GATE)
+
+
+@njit(cache=True)
+def _value(kind, t, y, P, work):
+    """The quantity of ``kind`` at (t, y); ``work`` must hold derived(t, y) if _uses_derived(kind)."""
     if kind == EV_TIME:
         return t
     if kind == EV_MASS:
@@ -97,7 +109,6 @@ def event_value(kind, t, y, P, cd, wind, work):
         return (y[0] * y[3] + y[1] * y[4] + y[2] * y[5]) / r
     if kind == EV_SPEED_INERTIAL:
         return math.sqrt(y[3] * y[3] + y[4] * y[4] + y[5] * y[5])
-    derived(t, y, P, cd, wind, work)
     if kind == EV_ALTITUDE:
         return work[D_ALT]
     if kind == EV_VERTICAL_SPEED:
@@ -106,7 +117,46 @@ def event_value(kind, t, y, P, cd, wind, work):
         return work[D_VREL]
     if kind == EV_DYN_PRESSURE:
         return work[D_Q]
+    if kind == EV_LANDING_GATE:
+        return _landing_gate(y, P, work)
     return 0.0
+
+
+@njit(cache=True)
+def event_value(kind, t, y, P, cd, wind, work):
+    """The quantity an event of ``kind`` watches, at (t, y)."""
+    if _uses_derived(kind):
+        derived(t, y, P, cd, wind, work)
+    return _value(kind, t, y, P, work)
+
+
+@njit(cache=True)
+def _event_values(ev_kind, ev_target, t, y, P, cd, wind, work, g):
+    """g[k] = value(kind k) - target k for every event, with at most one call of ``derived``."""
+    n_ev = ev_kind.shape[0]
+    need = False
+    for k in range(n_ev):
+        if _uses_derived(ev_kind[k]):
+            need = True
+    if need:
+        derived(t, y, P, cd, wind, work)
+    for k in range(n_ev):
+        g[k] = _value(ev_kind[k], t, y, P, work) - ev_target[k]
+
+
+@njit(cache=True)
+def _landing_gate(y, P, work):
+    """The 1-D stopping gate of the landing-point predictor (guidance.descent), as an altitude:
+    altitude - v_rel^2 / (2 a_gate), a_gate = T_gate / m - g0 + a_sensed / 3 (at least 0.1 m/s^2),
+    T_gate = P[P_GATE_THRUST]; while not descending, the altitude itself (no gate).  With the zone
+    altitude as target and direction -1 it fires where the gate says 'burn' after a 'wait'."""
+    if work[D_VUP] >= 0.0:
+        return work[D_ALT]
+    a = P[P_GATE_THRUST] / y[6] - G0_M_S2 + work[D_ACCEL] / 3.0
+    if a < GATE_DECEL_MIN_M_S2:
+        a = GATE_DECEL_MIN_M_S2
+    v = work[D_VREL]
+    return work[D_ALT] - v * v / (2.0 * a)
 
 
 @njit(cache=True)
@@ -136,12 +186,13 @@ def integrate(t0, y0, t1, P, cd, wind, ev_kind, ev_target, ev_dir, rtol, atol, h
     ytry = np.empty(n)
     ftry = np.empty(n)
     etry = np.empty(n)
+    yb = np.empty(n)
+    yfirst = np.empty(n)
     work = np.empty(D_SIZE)
     n_ev = ev_kind.shape[0]
     g_prev = np.empty(n_ev)
     g_new = np.empty(n_ev)
-    for k in range(n_ev):
-        g_prev[k] = event_value(ev_kind[k], t, y, P, cd, wind, work) - ev_target[k]
+    _event_values(ev_kind, ev_target, t, y, P, cd, wind, work, g_prev)
     h = h0
     if h <= 0.0:
         h = min(1.0, t1 - t0)
@@ -177,8 +228,9 @@ def integrate(t0, y0, t1, P, cd, wind, ev_kind, ev_target, ev_dir, rtol, atol, h
         t_new = t + h
         first_k = -1
         first_t = 1e300
+        if n_ev > 0:
+            _event_values(ev_kind, ev_target, t_new, ynew, P, cd, wind, work, g_new)
         for k in range(n_ev):
-            g_new[k] = event_value(ev_kind[k], t_new, ynew, P, cd, wind, work) - ev_target[k]
             if _crossed(g_prev[k], g_new[k], ev_dir[k]):
                 # locate on real RK steps from (t, y): Illinois regula falsi in [0, h]
                 a = 0.0
@@ -186,7 +238,8 @@ def integrate(t0, y0, t1, P, cd, wind, ev_kind, ev_target, ev_dir, rtol, atol, h
                 b = h
                 gb = g_new[k]
                 side = 0
-                tb = b
+                for i in range(n):
+                    yb[i] = ynew[i]
                 for _ in range(60):
                     s = (a * gb - b * ga) / (gb - ga)
                     if s <= a or s >= b:
@@ -196,6 +249,8 @@ def integrate(t0, y0, t1, P, cd, wind, ev_kind, ev_target, ev_dir, rtol, atol, h
                     if _crossed(ga, gs, ev_dir[k]) or gs == 0.0:
                         b = s
                         gb = gs
+                        for i in range(n):
+                            yb[i] = ytry[i]
                         if side == -1:
                             ga *= 0.5
                         side = -1
@@ -205,17 +260,18 @@ def integrate(t0, y0, t1, P, cd, wind, ev_kind, ev_target, ev_dir, rtol, atol, h
                         if side == 1:
                             gb *= 0.5
                         side = 1
-                    tb = b
                     if b - a < EVENT_TOL_S:
                         break
-                if tb < first_t:
-                    first_t = tb
+                if b < first_t:
+                    first_t = b
                     first_k = k
+                    for i in range(n):
+                        yfirst[i] = yb[i]
         if first_k >= 0:
-            _step(t, y, f0, first_t, P, cd, wind, ynew, fnew, err)
+            # the state at the event: the real RK step of size first_t from (t, y) made above
             t = t + first_t
             for i in range(n):
-                y[i] = ynew[i]
+                y[i] = yfirst[i]
             fired = first_k
             break
         t = t_new

@@ -7,13 +7,17 @@ import numpy as np
 
 from ..earth.constants import G0_M_S2, GRAVITY_INVERSE_SQUARE, GRAVITY_J2
 from . import dynamics as D
-from .integrator import (EV_ALTITUDE, EV_DYN_PRESSURE, EV_ENERGY, EV_MASS, EV_RADIAL_SPEED,
-                         EV_SPEED_INERTIAL, EV_SPEED_REL, EV_TIME, EV_VERTICAL_SPEED, integrate)
+from .integrator import (EV_ALTITUDE, EV_DYN_PRESSURE, EV_ENERGY, EV_LANDING_GATE, EV_MASS,
+                         EV_RADIAL_SPEED, EV_SPEED_INERTIAL, EV_SPEED_REL, EV_TIME, EV_VERTICAL_SPEED,
+                         integrate)
 
 EVENT_KINDS = {
     "time": EV_TIME, "altitude": EV_ALTITUDE, "vertical_speed": EV_VERTICAL_SPEED, "mass": EV_MASS,
     "speed": EV_SPEED_REL, "dynamic_pressure": EV_DYN_PRESSURE, "energy": EV_ENERGY,
     "radial_speed": EV_RADIAL_SPEED, "inertial_speed": EV_SPEED_INERTIAL,
+    # altitude - v_rel^2 / (2 a_gate) while descending (the altitude otherwise): the 1-D stopping gate
+    # of the landing-point predictor; needs Body.set_landing_gate(thrust); target = zone altitude
+    "landing_gate": EV_LANDING_GATE,
 }
 
 
@@ -115,6 +119,10 @@ class Body:
 
     def point_retrograde(self):
         self.P[D.P_ATT_MODE] = 2.0
+
+    def set_landing_gate(self, thrust_N):
+        """Thrust (N) of the planned landing burn that the 'landing_gate' event's 1-D gate assumes."""
+        self.P[D.P_GATE_THRUST] = thrust_N
 
     def set_lift(self, alpha_rad, direction_eci):
         self.P[D.P_ALPHA] = alpha_rad
