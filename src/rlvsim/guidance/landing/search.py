@@ -18,6 +18,7 @@ from .problem import (FixedResult, LandingLimits, LandingPlan, Scaled, check_inp
 GOLD = 0.5 * (math.sqrt(5.0) - 1.0)
 METHODS = ("realtime", "cvxpy", "cvxpy_fresh")
 TF_RTOL = 1e-3        # relative tolerance of the final-time search
+TF_RTOL_COARSE = 2e-2  # the same when only 'does a plan exist?' is asked (solve_landing's coarse_tf)
 ERR_TOL = 1e-5        # scaled landing error below which the target counts as reached
 N_GRID = 10           # cold-start grid on tf
 
@@ -176,7 +177,7 @@ def _min_error(fixed, sp: Scaled, tfs: list, t0: float, budget: Budget, fuel_eva
 def solve_landing(r_enu_m, v_enu_m_s, mass_kg, limits: LandingLimits, *, n_nodes: int = 50,
                   tf_s: float | None = None, accel_disturbance_enu=None, method: str = "realtime",
                   warm_start=None, min_error_fallback: bool = True, max_time_s: float | None = None,
-                  max_iterations: int | None = None) -> LandingPlan:
+                  max_iterations: int | None = None, coarse_tf: bool = False) -> LandingPlan:
     """Fuel-optimal landing burn from the current ENU state (lossless convexification).
 
     tf_s=None searches the final time (golden section on the fuel of fixed-tf solves); warm_start
@@ -189,7 +190,9 @@ def solve_landing(r_enu_m, v_enu_m_s, mass_kg, limits: LandingLimits, *, n_nodes
     time and/or max_iterations interior-point iterations (the iteration budget is deterministic,
     the time budget depends on the machine's load).  When it runs out the plan has timed_out=True:
     the best soft-landing plan found so far (status 'optimal', its final time not optimised) or
-    status 'error'.  Never raises.
+    status 'error'.  ``coarse_tf=True`` searches the final time to 2 % instead of 0.1 % (fewer
+    solves): for 'does a soft landing exist from here?', where the verdict is the same and the
+    plan's fuel is within a fraction of a percent of the optimum.  Never raises.
     """
     t0 = time.perf_counter()
     try:
@@ -198,13 +201,14 @@ def solve_landing(r_enu_m, v_enu_m_s, mass_kg, limits: LandingLimits, *, n_nodes
             return failed("error", bad)
         budget = Budget(max_time_s, max_iterations, t0)
         return _solve_landing(r_enu_m, v_enu_m_s, mass_kg, limits, n_nodes, tf_s,
-                              accel_disturbance_enu, method, warm_start, t0, min_error_fallback, budget)
+                              accel_disturbance_enu, method, warm_start, t0, min_error_fallback, budget,
+                              TF_RTOL_COARSE if coarse_tf else TF_RTOL)
     except Exception as exc:  # noqa: BLE001 - the contract is: never raise, say why
         return failed("error", f"{type(exc).__name__}: {exc}", solve_time_s=time.perf_counter() - t0)
 
 
 def _solve_landing(r, v, m, limits, n_nodes, tf_s, dist, method, warm_start, t0,
-                   min_error_fallback=True, budget: Budget | None = None) -> LandingPlan:
+                   min_error_fallback=True, budget: Budget | None = None, tol_rel=TF_RTOL) -> LandingPlan:
     if method not in METHODS:
         return failed("error", f"method = {method!r}: must be one of {METHODS}")
     bad, arrs = check_inputs(r, v, m, limits, n_nodes, dist)
@@ -225,7 +229,7 @@ def _solve_landing(r, v, m, limits, n_nodes, tf_s, dist, method, warm_start, t0,
             return failed("error", f"tf_s = {tf_s!r}: must be finite and > 0")
     try:
         return _search(fixed, sp, fuel, budget, tf if tf_s is not None else None, warm_start, t0,
-                       min_error_fallback)
+                       min_error_fallback, tol_rel)
     except OutOfBudget:
         tf_best, val = fuel.best()
         if not math.isinf(val):
@@ -239,7 +243,7 @@ def _solve_landing(r, v, m, limits, n_nodes, tf_s, dist, method, warm_start, t0,
 
 
 def _search(fixed, sp: Scaled, fuel: _Evaluator, budget: Budget, tf, warm_start, t0: float,
-            min_error_fallback: bool) -> LandingPlan:
+            min_error_fallback: bool, tol_rel: float = TF_RTOL) -> LandingPlan:
     """The solves of `solve_landing` (tf: fixed scaled final time, or None to search it)."""
     if tf is not None:
         if not math.isinf(fuel(tf)):
@@ -252,9 +256,9 @@ def _search(fixed, sp: Scaled, fuel: _Evaluator, budget: Budget, tf, warm_start,
     tf = None
     guess = _guess(warm_start, sp)
     if guess is not None and lo < guess < hi:
-        tf = _bracket_search(fuel, guess, lo, hi, TF_RTOL)
+        tf = _bracket_search(fuel, guess, lo, hi, tol_rel)
     if tf is None:
-        tf = _grid_search(fuel, lo, hi, TF_RTOL)
+        tf = _grid_search(fuel, lo, hi, tol_rel)
     if tf is not None:
         return _plan(sp, tf, fuel.result(tf), "optimal", t0, budget.used)
     if not min_error_fallback:
