@@ -18,12 +18,20 @@ loop, until the drag changes by < 1e-3 m/s^2).  Its fuel is given two ways:
   with like.  At part throttle the back-pressure loss is a larger share of the thrust, so the real
   engine burns more per newton than the planner's model (e.g. ~8 % more at Falcon 9's minimum).
 
-Also printed: the same burn with the former node-by-node drag damping (`landing_drag_damping =
-"nodes"`; "time" is the default), the closed loop's fuel split at the terminal law's hand-over
-(last 2 s), and its
-first plan's fuel.  The earlier version of this script compared with the planner-model fuel after
-three undamped drag iterations, which is not a converged optimum (the undamped iteration
-oscillates by +-4 %: 2 iterations 6350 kg, 3 iterations 6114 kg for falcon9-rtls).
+The reference is the plain hoverslam: the optimum aims its last maximum-thrust arc at the pad
+surface at the 1 m/s contact speed, with no terminal gate.  The closed loop flies the mission's
+terminal gate (recovery `landing_gate_m`, default 2 m: the last metres at minimum-thrust
+deceleration so that a height error of the navigation changes the contact speed little); the
+script flies gates of 0, 1, 2 and 5 m from the same state to show what that robustness costs.
+
+Also printed: the engine-feasible optimum (`engine_feasible_optimum`), whose minimum thrust is the
+engines' at each interval's height (the planner's real-time model takes the pad's, lower than what
+the engines can throttle down to at ignition height, so part of the reference above cannot be
+flown: Falcon 9 RTLS at 5 km gives 481 kN at minimum throttle, the plan asks 453 kN); the closed
+loop's fuel split at the terminal law's hand-over (last 2 s) and its first plan's fuel.  The earlier
+version of this script compared with the planner-model fuel after three undamped drag iterations,
+which is not a converged optimum (the undamped iteration oscillates by +-4 %: 2 iterations
+6350 kg, 3 iterations 6114 kg for falcon9-rtls).
 """
 from __future__ import annotations
 
@@ -69,7 +77,7 @@ def open_loop_optimum(m, v, t0, y0, share=None, tol=1e-3, max_iter=40):
         lim = replace(lim, thrust_max_N=lim.thrust_max_N / plan.landing_throttle_plan * share)
     sref = v.stages[0].reference_area_m2
     r, vel = bf.zone.to_enu(t0, y0)
-    r = r + np.array([0.0, 0.0, aim_below_m(lim, lim.dry_mass_kg)])
+    r = r + np.array([0.0, 0.0, aim_below_m(lim, lim.dry_mass_kg, gate_m=0.0)])   # the plain hoverslam to the pad
     extra = rotating_terms_enu(bf.body, t0, y0, bf.zone, bf.g)
     nodes = plan.landing_nodes
     dist = guess_drag_profile(r, vel, y0[6], nodes, bf.zone.alt_m, bf.aero, sref, extra, bf.body.wind_tab)
@@ -84,7 +92,72 @@ def open_loop_optimum(m, v, t0, y0, share=None, tol=1e-3, max_iter=40):
             break
         dist = 0.5 * (dist + new)
         warm = p.tf_s
+    p.limits_used, p.dist_used = lim, dist
     return p, bf, n, change
+
+
+def engine_feasible_optimum(m, v, t0, y0, outer=5, tf_span=(0.85, 1.2)):
+    """The open-loop optimum the real engine can fly: as `open_loop_optimum`, but the minimum
+    thrust of each interval is the engines' at minimum throttle at that interval's height (the
+    planner's real-time model takes the pad's, the lowest: up at ignition height there is less
+    back-pressure on the nozzles and minimum throttle gives more thrust, e.g. 481 kN instead of
+    453 kN at 5 km for Falcon 9, so a minimum-thrust arc planned at the pad's value cannot be
+    flown).  Successive: the heights come from the previous plan (and the drag along it, damped),
+    each fixed-tf problem is a fresh CVXPY problem with per-node bounds (Clarabel), the final time
+    by bounded scalar minimisation.  Returns (plan, costed like `open_loop_optimum`)."""
+    import cvxpy as cp
+    from scipy.optimize import minimize_scalar
+
+    from rlvsim.earth.atmosphere import us76
+    from rlvsim.guidance.landing import lcvx_cvxpy as LC
+    from rlvsim.guidance.landing.problem import make_plan, scale
+    from rlvsim.mission.landing_plan import aim_below_m, plan_drag_profile, rotating_terms_enu
+    p, bf, n, _ = open_loop_optimum(m, v, t0, y0)
+    lim = p.limits_used
+    e = v.stages[0].engine
+    sref = v.stages[0].reference_area_m2
+    nodes = m.recovery.landing_nodes
+    r, vel = bf.zone.to_enu(t0, y0)
+    r = r + np.array([0.0, 0.0, aim_below_m(lim, lim.dry_mass_kg, gate_m=0.0)])
+    extra = rotating_terms_enu(bf.body, t0, y0, bf.zone, bf.g)
+    dist = p.dist_used
+    for _ in range(outer):
+        sp = scale(r, vel, y0[6], lim, nodes, dist)
+        h = bf.zone.alt_m + p.r_enu_m[:-1, 2]                    # each interval's highest point
+        t_min = np.maximum(n * (e.throttle_min * e.thrust_vac_N - np.array([us76(x)[1] for x in h]) * e.exit_area_m2),
+                           lim.thrust_min_N)
+        rho1 = t_min / (y0[6] * sp.g)
+
+        def fixed(tf):
+            vals = LC._values(sp, tf, 0.0)
+            if vals is None:
+                return None
+            dt = vals["dt"]
+            zlo = vals["zlo"]
+            c_lo = rho1 * np.exp(-zlo[:-1])
+            vals.update(c_lo=c_lo, d_lo=c_lo * (1.0 + zlo[:-1]), sq_c=np.sqrt(c_lo), sq_cz=np.sqrt(c_lo) * zlo[:-1])
+            m_hi = 1.0 - sp.alpha * dt * np.concatenate([[0.0], np.cumsum(rho1)])
+            if m_hi[-1] <= np.exp(sp.zdry):
+                return None
+            vals["zhi"] = np.log(m_hi)
+            prob, var = LC._build(nodes, "fuel", sp.cos_point, sp.sin_gs, sp.cos_gs, vals)
+            res = LC._solve(prob, var, cp.CLARABEL, time.perf_counter())
+            return res if res.status == "optimal" else None
+
+        def cost(tf):
+            res = fixed(tf)
+            return res.objective if res is not None else 1e9
+
+        tf0 = p.tf_s / sp.T_s
+        best = minimize_scalar(cost, bounds=(tf_span[0] * tf0, tf_span[1] * tf0), method="bounded",
+                               options={"xatol": 1e-4 * tf0})
+        res = fixed(best.x)
+        if res is None:
+            raise RuntimeError("no engine-feasible plan near the optimum's final time")
+        p = make_plan(sp, best.x, res.r, res.v, res.z, res.u, "optimal")
+        new = plan_drag_profile(p, 0.0, nodes, bf.zone.alt_m, bf.aero, sref, extra, bf.body.wind_tab)
+        dist = 0.5 * (dist + new)
+    return p, bf, n
 
 
 def engine_fuel(plan, bf, n_lit, engine, substeps=20):
@@ -140,14 +213,18 @@ def main(name="falcon9-rtls", repeats=5):
           f"target <= 1.01), {used / opt.fuel_kg:.4f} (planner model)")
     print(f"information: optimum at full thrust (share 1) {full.fuel_kg:.0f} kg planner model, "
           f"{engine_fuel(full, bfo, n, v.stages[0].engine):.0f} kg engine model (tf {full.tf_s:.2f} s)")
-    # the former default, node-by-node drag damping (recovery landing_drag_damping = "nodes")
-    mt = m.model_copy(update={"recovery": m.recovery.model_copy(update={"landing_drag_damping": "nodes"})})
-    bt = fly_from(mt, v, t0, y0, "landing_burn")
-    used_t = y0[6] - bt.rec.table()["mass_kg"][-1]
-    lt = bt.info["landing_burn"]
-    print(f"former landing_drag_damping = 'nodes': {bt.outcome}, burn {lt['duration_s']:.1f} s, {lt['fallbacks']} "
-          f"fallbacks, {used_t:.0f} kg: ratio {used_t / eng:.4f} (engine model), {used_t / opt.fuel_kg:.4f} "
-          f"(planner model)")
+    pe, bfe, ne = engine_feasible_optimum(m, v, t0, y0)
+    enge = engine_fuel(pe, bfe, ne, v.stages[0].engine)
+    print(f"engine-feasible optimum (each interval's minimum thrust at its height): tf {pe.tf_s:.2f} s, planner "
+          f"model {pe.fuel_kg:.0f} kg, engine model {enge:.0f} kg: ratio closed loop / it {used / enge:.4f}")
+    # the terminal gate (recovery landing_gate_m): the last metres at minimum-thrust deceleration,
+    # robust to a height error of the navigation, paid for in gravity loss
+    gates = []
+    for gate in (0.0, 1.0, 2.0, 5.0):
+        mg = m.model_copy(update={"recovery": m.recovery.model_copy(update={"landing_gate_m": gate})})
+        bg = fly_from(mg, v, t0, y0, "landing_burn")
+        gates.append(f"{gate:g} m {(y0[6] - bg.rec.table()['mass_kg'][-1]) / eng:.4f} ({bg.outcome})")
+    print(f"ratio by terminal gate (default {m.recovery.landing_gate_m:g} m): " + ", ".join(gates))
     return used / eng
 
 

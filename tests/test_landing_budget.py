@@ -37,10 +37,15 @@ def test_a_budget_too_small_for_any_plan_times_out_every_replan_and_the_flight_c
     bf = _fly(ignition, **budget)
     lb = bf.info["landing_burn"]
     assert lb["replans"] > 0
-    # every re-plan ran out of budget: one timeout and one fallback each, logged as such
-    assert lb["timeouts"] == lb["replans"] == lb["fallbacks"] == lb["fallbacks_timeout"]
+    # every re-plan that needed the solver ran out of budget: one timeout and one fallback each,
+    # logged as such.  Late in the burn the terminal law has the vehicle slow and low, where even
+    # minimum thrust over the shortest burn stops it above the pad: that is found infeasible from
+    # the problem's bounds before any solver iteration (no budget spent, so no timeout)
+    assert lb["replans"] == lb["fallbacks"] == lb["timeouts"] + lb.get("fallbacks_infeasible", 0)
+    assert lb["timeouts"] == lb["fallbacks_timeout"] >= 0.9 * lb["replans"]
+    assert bf.landing.replan_iterations_max <= budget.get("landing_replan_max_iterations", 10**9)
     kinds = {k for _, k, _ in bf.landing.fallback_log}
-    assert kinds <= {"timeout", "terminal_law"}
+    assert kinds <= {"timeout", "terminal_law", "infeasible"}
     assert bf.landing.plans == []                       # no plan was ever accepted
     # no plan at all: the terminal stop law flew the burn (constant deceleration to the pad at
     # the contact speed it aims for, 1 m/s); no divert, so only the vertical criterion is asked

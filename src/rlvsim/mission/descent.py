@@ -92,18 +92,18 @@ def descent_and_landing(bf):
                 nxt = nxt_full = None
                 if seg.event != "ground":
                     nxt = feasible_from(probe, seg.t_s, seg.y, bf.zone, limits_ign, bf.g, plan.landing_nodes,
-                                        warm, bf.aero, bf.stage.reference_area_m2)
+                                        warm, bf.aero, bf.stage.reference_area_m2, gate_m=plan.landing_gate_m)
                     if nxt is None and warm is None:
                         nxt_full = feasible_from(probe, seg.t_s, seg.y, bf.zone, limits_full, bf.g,
                                                  plan.landing_nodes, warm_full, bf.aero,
-                                                 bf.stage.reference_area_m2)
+                                                 bf.stage.reference_area_m2, gate_m=plan.landing_gate_m)
                 if nxt is None and warm is None and adv > 0.0 and seg.event != "ground":
                     # armed inside the advance already: light now if a burn from the next step lands
                     probe = bf.body.clone()
                     s0 = probe.propagate(bf.t, bf.nav_state(), bf.t + dt, [ground])
                     if s0.event != "ground" and feasible_from(probe, s0.t_s, s0.y, bf.zone, limits_ign, bf.g,
                                                               plan.landing_nodes, None, bf.aero,
-                                                              bf.stage.reference_area_m2) is not None:
+                                                              bf.stage.reference_area_m2, gate_m=plan.landing_gate_m) is not None:
                         break
                 if nxt is None and (warm is not None or (nxt_full is None and warm_full is not None)):
                     if warm is None:

@@ -14,11 +14,12 @@ import numpy as np
 
 from ..earth.atmosphere import us76
 from ..flight.propagator import Body, Event
-from .landing_plan import (TOUCHDOWN_SPEED_M_S, ReplanBudget, ReplanTimeout, aim_below_m, guess_drag_profile,
-                           plan_drag_profile, plan_with_drag, rotating_terms_enu)
+from .landing_plan import (A_MIN_FLOOR, TOUCHDOWN_SPEED_M_S, ReplanBudget, ReplanTimeout, aim_below_m,
+                           converge_drag, guess_drag_profile, plan_drag_profile, plan_with_drag,
+                           rotating_terms_enu, stops_above)
 
 TERMINAL_S = 2.0              # the last seconds of a plan are flown by the terminal feedback law
-GATE_M = 5.0                  # the terminal law's last metres are flown at minimum-thrust deceleration
+GATE_ENTRY_M = 0.05           # the terminal law aims at the gate until this close above it
 FINAL_S = 0.5                 # in the last half second before contact ...
 FINAL_TILT_DEG = 3.0          # ... the thrust tilts at most this much (touchdown criterion: 5 deg)
 # fallback-log kinds that are records, not fallbacks (not counted in LandingReport.fallbacks)
@@ -167,6 +168,13 @@ class LandingBurn:
         budget = ReplanBudget(getattr(f.plan, "landing_replan_max_iterations", None),
                               getattr(f.plan, "landing_replan_max_time_s", None))
         try:
+            if self.good is None:
+                # the first plan of the burn: drag at its fixed point, not two undamped iterations
+                # from the guess (zhuque3: that plan is 2 % cheaper than the burn the re-plans then
+                # find, and the burn flown on it costs 1 % more than the optimum)
+                dist, warm = converge_drag(r, v, f.y[6], self.limits, nodes, f.aero, sref, f.zone.alt_m, extra, dist,
+                                           f.body.wind_tab, budget)
+                self.dist, its = dist, 1
             self._replan_chain(r, v, remaining, nodes, sref, extra, dist, warm, its, budget)
         except ReplanTimeout as exc:
             rep.timeouts += 1
@@ -206,6 +214,14 @@ class LandingBurn:
         runs out).  Returns True when the first re-plan failed (a fallback was counted)."""
         f = self.f
         rep = f.landing
+        if self.good is not None and stops_above(r, v, f.y[6], self.limits_full, extra):
+            # even minimum thrust stops the vehicle above the pad (it is ahead of its plan, slow and
+            # low): no plan exists at any thrust (`stops_above` is a necessary condition), so skip
+            # the solves of a chain that would all fail; the last good plan and the terminal law
+            # fly on, the cycle counted as the chain would have counted it
+            rep.fallbacks += 1
+            rep.fallback_log.append((round(f.t, 3), "infeasible", "even minimum thrust stops above the pad"))
+            return True
         if self.good is not None:
             # shrinking horizon: keep the planned touchdown time.  Re-optimising the time of flight
             # at every re-plan lets a fuel-optimal planner postpone its maximum-thrust arc again
@@ -290,8 +306,8 @@ class LandingBurn:
 
     def _terminal(self, v, h):
         """The last seconds: constant-deceleration feedback to reach TOUCHDOWN_SPEED_M_S at the pad,
-        through a gate GATE_M above it on the minimum-thrust braking profile v^2 = v_td^2 + 2 a_min h
-        (a_z = (v^2 - v_gate^2) / 2(h - h_gate) above the gate, (v^2 - v_td^2) / 2h below): the last
+        through a gate (the recovery plan's landing_gate_m) above it on the minimum-thrust braking
+        profile v^2 = v_td^2 + 2 a_min h (a_z = (v^2 - v_gate^2) / 2(h - h_gate) above the gate, (v^2 - v_td^2) / 2h below): the last
         metres are flown at the smallest deceleration the engines allow, so a height error d of the
         navigation changes the contact speed only by v^2 = v_td^2 + 2 a_min d.  The horizontal
         velocity is nulled in a third of the time to go.  The vehicle cannot hover: when even
@@ -302,13 +318,17 @@ class LandingBurn:
         m = f.y[6]
         h = max(h, 0.01)
         vz = v[2]
-        a_min = max(lim.thrust_min_N / m - lim.g_m_s2, 0.2)
+        a_min = max(lim.thrust_min_N / m - lim.g_m_s2, A_MIN_FLOOR)
         v_td2 = TOUCHDOWN_SPEED_M_S ** 2
-        h_gate = min(GATE_M, 0.5 * h)
+        h_gate = f.plan.landing_gate_m
         v_gate2 = v_td2 + 2.0 * a_min * h_gate
         a_up = 0.0
         if vz < -TOUCHDOWN_SPEED_M_S:
-            a_up = (vz * vz - v_gate2) / (2.0 * (h - h_gate)) if h > h_gate + 0.5 else (vz * vz - v_td2) / (2.0 * h)
+            # the gate stays where it is: a gate that receded with the height (it was min(gate, h/2))
+            # was never reached, and the vehicle crossed the last metres on a steeper deceleration
+            # than the minimum-thrust one (zhuque3, navigated height 0.5 m high: 1.83 m/s contact)
+            a_up = ((vz * vz - v_gate2) / (2.0 * (h - h_gate)) if h > h_gate + GATE_ENTRY_M
+                    else (vz * vz - v_td2) / (2.0 * h))
         # null the horizontal velocity in a third of the time to touchdown (at most 0.5 s), so that
         # it is gone, and the thrust upright again, before the legs touch
         t_go = 2.0 * h / max(-vz, 0.5)
@@ -344,7 +364,7 @@ class LandingBurn:
                 cause = self._engines_lost(t_ign) or cause
             r, v = f.nav.enu(*f.zone.to_enu(f.t, f.y))          # the navigated state
             h = r[2]
-            r = r + np.array([0.0, 0.0, aim_below_m(self.limits, self.limits.dry_mass_kg)])
+            r = r + np.array([0.0, 0.0, aim_below_m(self.limits, self.limits.dry_mass_kg, f.plan.landing_gate_m)])
             remaining = (self.good[0] + self.good[1].tf_s - f.t) if self.good else 1e9
             if remaining > TERMINAL_S and not self.dead:   # tiny horizons are ill-posed: terminal law
                 self._replan(r, v, remaining)

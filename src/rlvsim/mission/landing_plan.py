@@ -12,6 +12,9 @@ from ..guidance.landing.budget import Budget
 
 
 TOUCHDOWN_SPEED_M_S = 1.0     # contact speed the aim point and the terminal law are chosen for
+DRAG_TOL_M_S2 = 1e-2          # the first plan of a landing burn iterates its drag profile to this ...
+DRAG_ITERATIONS = 8           # ... in at most this many plans
+A_MIN_FLOOR = 0.2             # (m/s^2) the smallest minimum-thrust deceleration the gate is designed for
 
 
 class ReplanTimeout(Exception):
@@ -45,12 +48,19 @@ class ReplanBudget(Budget):
             raise ReplanTimeout
 
 
-def aim_below_m(limits, mass_kg) -> float:
-    """The planner stops the vehicle at rest; a vehicle that cannot hover must not stop above the
-    pad.  Aim the stop this far below the pad so that the final (maximum-thrust) arc passes the pad
-    surface at TOUCHDOWN_SPEED_M_S: d = v^2 / (2 a), a = T_max / m - g."""
+def aim_below_m(limits, mass_kg, gate_m: float = 0.0) -> float:
+    """How far below the pad the planner aims its stop (negative: above).  The planner stops the
+    vehicle at rest and its last arc is at maximum thrust (deceleration a = T_max / m - g); the
+    terminal law (mission.landing) flies the last ``gate_m`` (the recovery plan's landing_gate_m) at
+    minimum-thrust deceleration a_min, which it enters at v_gate^2 = v_td^2 + 2 a_min gate_m.  Aim so that the
+    plan's last arc passes the gate at v_gate: d = v_gate^2 / (2 a) - gate_m; then the plan and the
+    terminal law agree at the hand-over.  With gate_m = 0: the arc passes the pad surface at
+    v_td = TOUCHDOWN_SPEED_M_S, the plain fuel-optimal hoverslam."""
+    gate = max(float(gate_m), 0.0)
     a = max(limits.thrust_max_N / mass_kg - limits.g_m_s2, 1.0)
-    return TOUCHDOWN_SPEED_M_S ** 2 / (2.0 * a)
+    a_min = max(limits.thrust_min_N / mass_kg - limits.g_m_s2, A_MIN_FLOOR)
+    v_gate2 = TOUCHDOWN_SPEED_M_S ** 2 + 2.0 * a_min * gate
+    return v_gate2 / (2.0 * a) - gate
 
 
 def disturbance_enu(body: Body, t, y, zone, g) -> np.ndarray:
@@ -188,6 +198,35 @@ def plan_with_drag(r, v, m, limits, nodes, aero, sref_m2, zone_alt_m, extra, dis
     return plan
 
 
+def converge_drag(r, v, m, limits, nodes, aero, sref_m2, zone_alt_m, extra, dist0, wind=None, budget=None,
+                  tol_m_s2=DRAG_TOL_M_S2, max_iterations=DRAG_ITERATIONS):
+    """The drag profile at its fixed point for a burn from (r, v, m): plan, re-evaluate the drag
+    along the plan, average it with the previous profile (the undamped iteration oscillates) and
+    plan again, until the profile changes by less than ``tol_m_s2`` at every node.  Each plan
+    searches its time of flight coarsely (to 2 %, from the previous one); the caller makes the
+    final plan with the profile returned.  Returns (profile, time of flight (s) of the last plan, or
+    None when no plan was found).  Drag and time of flight depend on each other: holding the time of
+    flight fixed while the drag converges stops at another point (zhuque3: a first plan 2.5 %
+    cheaper than the burn the re-plans then find)."""
+    from ..guidance.landing import solve_landing
+    dist, tf = dist0, None
+    for _ in range(max_iterations):
+        lim = budget.kwargs() if budget is not None else {}
+        plan = solve_landing(r, v, m, limits, n_nodes=nodes, accel_disturbance_enu=dist, warm_start=tf,
+                             min_error_fallback=False, coarse_tf=True, **lim)
+        if budget is not None:
+            budget.charge(plan)
+        if plan.status != "optimal":
+            break
+        tf = plan.tf_s
+        new = plan_drag_profile(plan, 0.0, nodes, zone_alt_m, aero, sref_m2, extra, wind)
+        change = float(np.abs(new - dist).max())
+        dist = 0.5 * (dist + new)
+        if change < tol_m_s2:
+            break
+    return dist, tf
+
+
 def stops_above(r, v, m, limits, extra, margin: float = 0.9) -> bool:
     """A necessary condition for a landing plan, checked without a solve: the vehicle cannot hover
     or cut its engine, so if even minimum thrust, tilted to the pointing cone's edge, stops the
@@ -202,15 +241,16 @@ def stops_above(r, v, m, limits, extra, margin: float = 0.9) -> bool:
     return brake > 0.0 and vz * vz / (2.0 * brake) < margin * h
 
 
-def feasible_from(body, t, y, zone, limits, g, nodes, warm, aero, sref_m2, any_feasible=True):
+def feasible_from(body, t, y, zone, limits, g, nodes, warm, aero, sref_m2, any_feasible=True, gate_m=0.0):
     """A landing plan if the burn started at state (t, y); None when infeasible.  The plan is the
     fuel-optimal one with ``any_feasible=False``; with True (default: the ignition decision only
     asks whether one exists) its time of flight is searched coarsely (`plan_with_drag`).
     Drag enters per node, from a first-guess burn (speed falling linearly), then along the plan.
     With a previous plan (``warm``, made one check earlier), a burn of the same duration is tried
-    first: one solve instead of a search over the time of flight."""
+    first: one solve instead of a search over the time of flight.  ``gate_m``: the terminal gate the
+    plan aims for (`aim_below_m`)."""
     r, v = zone.to_enu(t, y)
-    r = r + np.array([0.0, 0.0, aim_below_m(limits, limits.dry_mass_kg)])
+    r = r + np.array([0.0, 0.0, aim_below_m(limits, limits.dry_mass_kg, gate_m)])
     extra = rotating_terms_enu(body, t, y, zone, g)
     if stops_above(r, v, y[6], limits, extra):
         return None
