@@ -93,7 +93,7 @@ class Recovery(_Strict):
     # navigated-height error d inside them changes the contact speed only to v^2 = v_td^2 + 2 a_min d;
     # the plan aims so that its last arc meets that gate.  Default 1 m: > 3 sigma of the 0.3 m
     # altimeter the default dispersions assume.  Higher: robust to larger height errors, more fuel
-    # (zhuque3 against the hoverslam optimum: 0 m +0 %, 1 m +1.2 %, 2 m +2.2 %; 200 dispersed
+    # (zhuque3 against the hoverslam optimum: 0 m -0.4 %, 1 m +1.2 %, 2 m +2.2 %; 200 dispersed
     # runs land 200 with 1 m; docs/landing_guidance.md)
     landing_gate_m: float = Field(default=1.0, ge=0.0, le=50.0)
     landing_pointing_max_deg: float = Field(default=20.0, gt=0, lt=90)
