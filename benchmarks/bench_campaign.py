@@ -1,11 +1,13 @@
 """Campaign throughput and memory (issue #4): dispersed booster-recovery runs (separation to
 touchdown, scope "recovery") per second on 1 and 2 local Dask workers, the scaling efficiency,
+the campaign machinery's own cost per run (real flights and stub flights of fixed CPU work),
 where the time of one run goes (cProfile), and the peak resident memory (client + workers) of a
 long campaign.
 
     python benchmarks/bench_campaign.py                       # 40 runs per worker count, 10,000-run memory test
     python benchmarks/bench_campaign.py --runs 500            # a shorter memory campaign
-    python benchmarks/bench_campaign.py --skip-memory --throughput-runs 20
+    python benchmarks/bench_campaign.py --skip-memory --throughput-runs 60
+    python benchmarks/bench_campaign.py --skip-memory --skip-throughput --stub-runs 400 --stub-flight-ms 50
 
 Target (issue #4): >= 20 runs/s on this 2-core machine; a 10,000-run campaign under 2 GiB.
 """
@@ -13,7 +15,9 @@ from __future__ import annotations
 
 import argparse
 import cProfile
+import functools
 import pstats
+import resource
 import subprocess
 import sys
 import tempfile
@@ -29,19 +33,93 @@ BUCKETS = [  # (label, substring of "file:function" in the profile), first match
 ]
 
 
+def _cpu_s() -> float:
+    r = resource.getrusage(resource.RUSAGE_SELF)
+    return r.ru_utime + r.ru_stime
+
+
+class _Meter:
+    """CPU seconds of this (client) process and of its worker processes, and the wall time, over
+    the part of run_campaign that flies runs (runner._drive_dask): not the cluster start or stop."""
+
+    def __enter__(self):
+        import psutil
+
+        from rlvsim.campaign import runner
+        self.runner, self.real, self.fig = runner, runner._drive_dask, {}
+
+        def drive(*a, **kw):
+            kids = psutil.Process().children(recursive=True)
+            c0, k0, t0 = _cpu_s(), {p.pid: sum(p.cpu_times()[:2]) for p in kids}, time.perf_counter()
+            try:
+                self.real(*a, **kw)
+            finally:
+                k1 = {}
+                for p in kids:
+                    try:
+                        k1[p.pid] = sum(p.cpu_times()[:2])
+                    except psutil.Error:             # a worker that died: its CPU time is lost
+                        k1[p.pid] = k0[p.pid]
+                self.fig = {"wall_s": time.perf_counter() - t0, "client_cpu_s": _cpu_s() - c0,
+                            "workers_cpu_s": sum(k1[p] - k0[p] for p in k0)}
+        runner._drive_dask = drive
+        return self
+
+    def __exit__(self, *exc):
+        self.runner._drive_dask = self.real
+
+
 def throughput(mission: str, n: int, seed: int) -> dict:
+    """Real flights.  Machinery overhead per run and worker = (wall x workers - sum of the runs'
+    in-worker times) / runs: what the workers spend not flying (waiting for tasks, writing
+    fragments, Dask), plus each worker's first-run warm-up that run_one does not time."""
     from rlvsim.campaign.config import build_config
     from rlvsim.campaign.runner import run_campaign
     out = {}
     cfg = build_config(mission, n, seed=seed)
     with tempfile.TemporaryDirectory() as tmp:
         for w in (1, 2):
-            st = run_campaign(cfg, Path(tmp) / f"w{w}", workers=w, progress=False)
+            with _Meter() as m:
+                st = run_campaign(cfg, Path(tmp) / f"w{w}", workers=w, progress=False)
             out[w] = st.session
             wt = st.runs_table()["wall_time_s"].to_numpy()
+            f = m.fig
             print(f"  {w} worker(s): {n} runs in {st.session['wall_s']:.1f} s -> {st.session['runs_per_s']:.2f} runs/s "
-                  f"(per run in the worker: median {sorted(wt)[len(wt) // 2]:.2f} s, max {wt.max():.1f} s)", flush=True)
+                  f"(per run in the worker: median {sorted(wt)[len(wt) // 2]:.2f} s, max {wt.max():.1f} s); "
+                  f"machinery per run and worker {1e3 * (f['wall_s'] * w - wt.sum()) / n:.1f} ms of wall, "
+                  f"client CPU {1e3 * f['client_cpu_s'] / n:.2f} ms per run", flush=True)
     return out
+
+
+def _busy_flight(cfg, k, work_s: float = 0.05):
+    """A stand-in for run.run_one (machinery-only tests): work_s of CPU in this thread, then a
+    record of the real width (events JSON of a typical run's size), no flight."""
+    t_end = time.thread_time() + work_s
+    while time.thread_time() < t_end:
+        pass
+    return {"run": k, "seed": cfg.seed, **{f"in_{n}": 1.0 for n in cfg.input_names()}, "outcome": "landed",
+            "failure_phase": None, "failure_cause": None, "failure_detail": None,
+            **{c: 1.0 for c in ("vertical_speed_m_s", "horizontal_speed_m_s", "tilt_deg", "miss_distance_m",
+                                "propellant_remaining_kg", "touchdown_east_m", "touchdown_north_m")},
+            "events_json": "[" + "x" * 1100 + "]", "notes": None, "wall_time_s": work_s, "worker": "stub"}
+
+
+def machinery(mission: str, n: int, seed: int, work_ms: float) -> None:
+    """The campaign machinery with stub flights of work_ms of CPU each: runs/s against the ideal
+    (workers / work), and the CPU per run spent outside the flights by the client and by the
+    worker processes (Dask, fragments; robust to other jobs on the machine, unlike the wall)."""
+    from rlvsim.campaign.config import build_config
+    from rlvsim.campaign.runner import run_campaign
+    fly = functools.partial(_busy_flight, work_s=work_ms / 1e3)
+    for w in (1, 2):
+        with tempfile.TemporaryDirectory() as tmp, _Meter() as m:
+            st = run_campaign(build_config(mission, n, seed=seed), Path(tmp) / "s", workers=w, progress=False, fly=fly)
+            assert len(st.completed()) == n
+        f = m.fig
+        print(f"  stub flights of {work_ms:g} ms CPU, {n} runs, {w} worker(s): {n / f['wall_s']:.1f} runs/s "
+              f"(ideal {1e3 * w / work_ms:.1f}); CPU per run outside the flights: client {1e3 * f['client_cpu_s'] / n:.2f} ms, "
+              f"workers {1e3 * (f['workers_cpu_s'] / n - work_ms / 1e3):.2f} ms; "
+              f"wall per run and worker beyond the flight {1e3 * f['wall_s'] * w / n - work_ms:.1f} ms", flush=True)
 
 
 def profile_one(mission: str, seed: int, k: int) -> None:
@@ -112,19 +190,6 @@ def memory(mission: str, n: int, seed: int, workers: int = 2) -> None:
                   f"{(b[3] - a[3]) / (b[1] - a[1]) / 1024:.1f} KiB per run in the client")
 
 
-def _stub_flight(payload, k):
-    """A stand-in for run_pickled (machinery-only memory test): a record of the real width, no flight."""
-    import pickle
-    cfg = pickle.loads(payload)
-    time.sleep(0.002)
-    names = cfg.input_names()
-    return {"run": k, "seed": cfg.seed, **{f"in_{n}": 1.0 for n in names}, "outcome": "landed",
-            "failure_phase": None, "failure_cause": None, "failure_detail": None,
-            **{c: 1.0 for c in ("vertical_speed_m_s", "horizontal_speed_m_s", "tilt_deg", "miss_distance_m",
-                                "propellant_remaining_kg", "touchdown_east_m", "touchdown_north_m")},
-            "events_json": "[" + "x" * 1500 + "]", "notes": None, "wall_time_s": 0.002, "worker": "stub"}
-
-
 def memory_machinery(mission: str, n: int, seed: int, workers: int = 2) -> None:
     """The campaign machinery alone (Dask, client window, store writes) over n runs of a stub
     flight: client + worker RSS, sampled every second from a thread."""
@@ -149,16 +214,13 @@ def memory_machinery(mission: str, n: int, seed: int, workers: int = 2) -> None:
             stop.wait(1.0)
     th = threading.Thread(target=sample, daemon=True)
     th.start()
-    real = runner.run_pickled
-    runner.run_pickled = _stub_flight
     t0 = time.perf_counter()
     try:
         with tempfile.TemporaryDirectory() as tmp:
             st = runner.run_campaign(build_config(mission, n, seed=seed), Path(tmp) / "m", workers=workers,
-                                     progress=False)
+                                     progress=False, fly=functools.partial(_busy_flight, work_s=0.002))
             assert len(st.completed()) == n
     finally:
-        runner.run_pickled = real
         stop.set()
         th.join()
     print(f"  machinery only (stub flights), {n} runs, {workers} workers: {time.perf_counter() - t0:.0f} s "
@@ -177,7 +239,12 @@ def main():
     ap.add_argument("--machinery-runs", type=int, default=10_000,
                     help="runs of the stub-flight memory test of the campaign machinery (0: skip)")
     ap.add_argument("--profile-run", type=int, default=4, help="run number to profile")
+    ap.add_argument("--stub-runs", type=int, default=400, help="runs of the stub-flight throughput test (0: skip)")
+    ap.add_argument("--stub-flight-ms", type=float, default=50.0, help="CPU of one stub flight")
     a = ap.parse_args()
+    if a.stub_runs:
+        print("campaign machinery alone (stub flights):")
+        machinery(a.mission, a.stub_runs, a.seed, a.stub_flight_ms)
     if not a.skip_throughput:
         print(f"campaign throughput, {a.mission}, scope recovery (separation to touchdown), default dispersions:")
         s = throughput(a.mission, a.throughput_runs, a.seed)

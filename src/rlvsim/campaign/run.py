@@ -243,9 +243,9 @@ def run_one(cfg, k: int) -> dict:
 _CFGS: dict = {}      # hash of a pickled config -> the config (one campaign at a time per process)
 
 
-def run_pickled(payload: bytes, k: int) -> dict:
-    """run_one for a config sent as pickle bytes (unpickled once per worker process): the client
-    pickles the config once per campaign instead of once per run."""
+def _unpickled(payload: bytes):
+    """The config of pickle bytes, unpickled once per worker process: the client pickles the
+    config once per campaign instead of once per run."""
     import hashlib
     import pickle
     key = hashlib.sha1(payload).digest()
@@ -253,7 +253,39 @@ def run_pickled(payload: bytes, k: int) -> dict:
     if cfg is None:
         _CFGS.clear()
         cfg = _CFGS[key] = pickle.loads(payload)
-    return run_one(cfg, k)
+    return cfg
+
+
+def run_pickled(payload: bytes, k: int) -> dict:
+    """run_one for a config sent as pickle bytes (see ``_unpickled``)."""
+    return run_one(_unpickled(payload), k)
+
+
+def run_batch(payload: bytes, ks, store_dir: str | None = None, fly=None) -> list:
+    """Fly the runs ``ks`` one after the other (a Dask task: one task per few runs costs the
+    scheduler, the client and the worker's event loop less than one task per run) and persist
+    each run the moment it finishes, before the next one starts:
+
+    * ``store_dir`` given (workers on the client's machine, e.g. the embedded LocalCluster):
+      this process writes run k's Parquet fragment itself (atomic rename) and returns
+      ``(k, outcome, None)`` per run; a batch killed midway keeps its finished runs;
+    * ``store_dir`` None (a remote cluster, maybe another file system): one run per batch is
+      expected, returned as ``(k, outcome, fragment bytes)`` for the client to write.
+
+    ``fly``: (cfg, k) -> record replacing ``run_one`` (benchmarks and tests of the machinery)."""
+    from .store import Store, fragment_bytes
+    cfg = _unpickled(payload)
+    fly = fly or run_one
+    store = Store(store_dir) if store_dir is not None else None
+    out = []
+    for k in ks:
+        rec = fly(cfg, k)
+        data = fragment_bytes(rec)
+        if store is not None:
+            store.write_fragment(k, data)
+            data = None
+        out.append((int(k), rec["outcome"], data))
+    return out
 
 
 def replay(store_or_cfg, k: int):

@@ -38,6 +38,19 @@ def record_table(rec: dict):
     return pa.Table.from_pydict({n: [v] for n, v in rec.items()}, schema=schema)
 
 
+def fragment_bytes(rec: dict) -> bytes:
+    """One record as the bytes of a one-row Parquet file (what ``Store.write_fragment`` stores).
+    One row: dictionaries, statistics and compression only cost time (half the write time); the
+    Arrow schema metadata (store_schema) a further quarter: the Parquet types (int64, double,
+    UTF-8 string) read back as the same Arrow types without it."""
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+    sink = pa.BufferOutputStream()
+    pq.write_table(record_table(rec), sink, use_dictionary=False, write_statistics=False, compression="none",
+                   store_schema=False)
+    return sink.getvalue().to_pybytes()
+
+
 def _write_json_atomic(path: Path, obj: dict):
     tmp = path.with_name(f".{path.name}.tmp-{os.getpid()}")
     tmp.write_text(json.dumps(obj, indent=2, sort_keys=True, default=str))
@@ -126,14 +139,24 @@ class Store:
     # -------------------------------------------------------------------------- runs
     def write_run(self, rec: dict) -> Path:
         """Write one finished run as its own fragment (temp file, then atomic rename)."""
-        import pyarrow.parquet as pq
-        name = fragment_name(int(rec["run"]))
+        return self.write_fragment(int(rec["run"]), fragment_bytes(rec))
+
+    def write_fragment(self, k: int, data: bytes) -> Path:
+        """Write run k's fragment from its Parquet bytes (``fragment_bytes``): a temporary name
+        unique to this process, then an atomic rename, so readers and a resumed campaign only
+        ever see whole fragments (also when a worker process writes it)."""
+        name = fragment_name(int(k))
         tmp = self.runs_dir / f".{name}.tmp-{os.getpid()}"
-        # one row: dictionaries, statistics and compression only cost time (half the write time)
-        pq.write_table(record_table(rec), tmp, use_dictionary=False, write_statistics=False, compression="none")
+        with open(tmp, "wb") as f:
+            f.write(data)
         final = self.runs_dir / name
         os.replace(tmp, final)
         return final
+
+    def outcome(self, k: int) -> str:
+        """The stored outcome of run k (its fragment must exist)."""
+        import pyarrow.parquet as pq
+        return pq.read_table(self.runs_dir / fragment_name(int(k)), columns=["outcome"])["outcome"][0].as_py()
 
     def completed(self) -> set[int]:
         """Run numbers with a fragment in the store."""
