@@ -1,4 +1,5 @@
 """Fixtures shared across test files (built once per session)."""
+import functools
 import json
 import subprocess
 import sys
@@ -16,6 +17,23 @@ def _cli(*args) -> subprocess.CompletedProcess:
     assert p.returncode == 0, p.stderr
     return p
 
+
+
+IGNITION_COLS = ["x_eci_m", "y_eci_m", "z_eci_m", "vx_eci_m_s", "vy_eci_m_s", "vz_eci_m_s", "mass_kg"]
+
+
+@functools.lru_cache(maxsize=None)
+def nominal_ignition(mission: str):
+    """(mission, vehicle, t_s, ECI state) of the nominal flight of ``mission`` one record before its
+    landing burn lights: the start state of the closed-loop landing tests (flown once per session)."""
+    import numpy as np
+
+    import rlvsim
+    m = rlvsim.load_mission(mission)
+    v = rlvsim.load_vehicle(m.vehicle)
+    tr = rlvsim.simulate(m, v).stage("booster").trajectory
+    i = int(np.where(tr["phase"] == "landing_burn")[0][0]) - 1
+    return m, v, float(tr["time_s"][i]), np.array([tr[c][i] for c in IGNITION_COLS])
 
 @pytest.fixture(scope="session")
 def campaign50(tmp_path_factory):

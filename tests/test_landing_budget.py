@@ -4,24 +4,17 @@ on the last good plan (or, with no plan yet, the terminal stop law) and is count
 
 Ignition state: the nominal zhuque3 flight's landing-burn ignition (one engine, Minqin pad).
 """
-import numpy as np
 import pytest
+from conftest import nominal_ignition
 
-import rlvsim
 import rlvsim.mission.landing as landing
 from rlvsim.mission.descent import fly_from
 from rlvsim.mission.model import Recovery
 
-COLS = ["x_eci_m", "y_eci_m", "z_eci_m", "vx_eci_m_s", "vy_eci_m_s", "vz_eci_m_s", "mass_kg"]
-
 
 @pytest.fixture(scope="module")
 def ignition():
-    m = rlvsim.load_mission("zhuque3")
-    v = rlvsim.load_vehicle("zhuque3")
-    tr = rlvsim.simulate(m, v).stage("booster").trajectory
-    i = int(np.where(tr["phase"] == "landing_burn")[0][0]) - 1
-    return m, v, tr["time_s"][i], np.array([tr[c][i] for c in COLS])
+    return nominal_ignition("zhuque3")
 
 
 def _fly(ignition, **recovery):

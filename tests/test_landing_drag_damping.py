@@ -7,27 +7,21 @@ node k of the new (shorter) horizon is lent the drag of an earlier, faster insta
 time and slip it cycle after cycle into full-thrust fallbacks.  Averaged at the same instants, the
 horizon holds.  Ignition state: the nominal zhuque3 flight's.
 """
-import numpy as np
+from conftest import nominal_ignition
 
-import rlvsim
 from rlvsim.mission.descent import fly_from
-
-COLS = ["x_eci_m", "y_eci_m", "z_eci_m", "vx_eci_m_s", "vy_eci_m_s", "vz_eci_m_s", "mass_kg"]
 
 
 def test_time_aligned_drag_damping_keeps_the_shrinking_horizon():
-    m = rlvsim.load_mission("zhuque3")
-    v = rlvsim.load_vehicle("zhuque3")
-    tr = rlvsim.simulate(m, v).stage("booster").trajectory
-    i = int(np.where(tr["phase"] == "landing_burn")[0][0]) - 1
-    t0, y0 = tr["time_s"][i], np.array([tr[c][i] for c in COLS])
+    m, v, t0, y0 = nominal_ignition("zhuque3")
     m = m.model_copy(update={"recovery": m.recovery.model_copy(update={"landing_drag_damping": "time"})})
     bf = fly_from(m, v, t0, y0, "landing_burn")
     lb = bf.info["landing_burn"]
     assert bf.outcome == "landed"
     assert lb["fallbacks"] == 0                  # never needed the full-thrust reserve
-    # touchdown when the first plan said, up to the terminal law: its last 5 m are flown at the
-    # minimum-thrust deceleration (T_min/m - g ~ 1.3 m/s^2 here) from ~3.7 to 1 m/s, ~2 s, where
-    # the plan ends at up to full thrust; so at most 2.5 s later (the slipping horizon: 5 s)
+    # touchdown when the first plan said, up to the terminal law: its last metres (the terminal
+    # gate, 1 m by default, up to 5 m) are flown at the minimum-thrust deceleration (T_min/m - g
+    # ~ 1.3 m/s^2 here) from ~3.7 to 1 m/s at most, ~2 s; so at most 2.5 s later (the slipping
+    # horizon: 5 s)
     first = bf.landing.plans[0][1]
     assert 0.0 <= lb["duration_s"] - first.tf_s <= 2.5
