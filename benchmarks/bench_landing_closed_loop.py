@@ -36,7 +36,6 @@ which is not a converged optimum (the undamped iteration oscillates by +-4 %: 2 
 from __future__ import annotations
 
 import statistics
-import sys
 import time
 
 import numpy as np
@@ -63,10 +62,8 @@ def open_loop_optimum(m, v, t0, y0, share=None, tol=1e-3, max_iter=40):
 
     from rlvsim.flight.propagator import EarthModel
     from rlvsim.flight.recorder import Recorder
-    from rlvsim.guidance.landing import solve_landing
     from rlvsim.mission.descent import landing_limits
-    from rlvsim.mission.landing_plan import (aim_below_m, guess_drag_profile, plan_drag_profile,
-                                             rotating_terms_enu)
+    from rlvsim.mission.landing_plan import aim_below_m, converge_drag, guess_drag_profile, rotating_terms_enu
     from rlvsim.mission.recovery import BoosterFlight
     bf = BoosterFlight(m, v, SimpleNamespace(t_sep=t0, y_sep=y0, booster_mass_sep_kg=y0[6]), Recorder("b"), [],
                        EarthModel())
@@ -81,17 +78,11 @@ def open_loop_optimum(m, v, t0, y0, share=None, tol=1e-3, max_iter=40):
     extra = rotating_terms_enu(bf.body, t0, y0, bf.zone, bf.g)
     nodes = plan.landing_nodes
     dist = guess_drag_profile(r, vel, y0[6], nodes, bf.zone.alt_m, bf.aero, sref, extra, bf.body.wind_tab)
-    warm, p, change = None, None, np.inf
-    for _ in range(max_iter):
-        p = solve_landing(r, vel, y0[6], lim, n_nodes=nodes, accel_disturbance_enu=dist, warm_start=warm)
-        if p.status != "optimal":
-            break
-        new = plan_drag_profile(p, 0.0, nodes, bf.zone.alt_m, bf.aero, sref, extra, bf.body.wind_tab)
-        change = float(np.abs(new - dist).max())
-        if change < tol:
-            break
-        dist = 0.5 * (dist + new)
-        warm = p.tf_s
+    # the closed loop's own fixed-point iteration (damped), to 1e-3 m/s^2 with full-precision searches
+    dist, p, change = converge_drag(r, vel, y0[6], lim, nodes, bf.aero, sref, bf.zone.alt_m, extra, dist,
+                                    bf.body.wind_tab, tol_m_s2=tol, max_iterations=max_iter, coarse_tf=False)
+    if p is None:
+        raise RuntimeError("no landing plan from the ignition state")
     p.limits_used, p.dist_used = lim, dist
     return p, bf, n, change
 

@@ -172,9 +172,9 @@ class LandingBurn:
                 # the first plan of the burn: drag at its fixed point, not two undamped iterations
                 # from the guess (zhuque3: that plan is 2 % cheaper than the burn the re-plans then
                 # find, and the burn flown on it costs 1 % more than the optimum)
-                dist, warm = converge_drag(r, v, f.y[6], self.limits, nodes, f.aero, sref, f.zone.alt_m, extra, dist,
-                                           f.body.wind_tab, budget)
-                self.dist, its = dist, 1
+                dist, first, _ = converge_drag(r, v, f.y[6], self.limits, nodes, f.aero, sref, f.zone.alt_m, extra,
+                                               dist, f.body.wind_tab, budget)
+                self.dist, its, warm = dist, 1, first.tf_s if first is not None else None
             self._replan_chain(r, v, remaining, nodes, sref, extra, dist, warm, its, budget)
         except ReplanTimeout as exc:
             rep.timeouts += 1

@@ -171,27 +171,25 @@ def plan_with_drag(r, v, m, limits, nodes, aero, sref_m2, zone_alt_m, extra, dis
     plan land?' matters: the time of flight is searched coarsely (`solve_landing`'s coarse_tf) and
     later iterations first try the previous iteration's time of flight."""
     from ..guidance.landing import solve_landing
+
+    def solve(dist, **kw):
+        lim = budget.kwargs() if budget is not None else {}
+        plan = solve_landing(r, v, m, limits, n_nodes=nodes, accel_disturbance_enu=dist, **kw, **lim)
+        if budget is not None:
+            budget.charge(plan)
+        return plan
+
     dist = dist0
     plan = None
     for k in range(iterations):
-        lim = budget.kwargs() if budget is not None else {}
-        if any_feasible and k > 0 and tf_s is None:
-            plan = solve_landing(r, v, m, limits, n_nodes=nodes, accel_disturbance_enu=dist, tf_s=warm,
-                                 min_error_fallback=False, **lim)
-            if budget is not None:
-                budget.charge(plan)
-            if plan.status == "optimal":
-                if k == iterations - 1:
-                    break
-                dist = plan_drag_profile(plan, 0.0, nodes, zone_alt_m, aero, sref_m2, extra, wind)
-                continue
-            lim = budget.kwargs() if budget is not None else {}
-        plan = solve_landing(r, v, m, limits, n_nodes=nodes, accel_disturbance_enu=dist, warm_start=warm,
-                             tf_s=tf_s, min_error_fallback=min_error_fallback and k == iterations - 1,
-                             coarse_tf=any_feasible, **lim)
-        if budget is not None:
-            budget.charge(plan)
-        if plan.status not in ("optimal", "min_error") or k == iterations - 1:
+        last = k == iterations - 1
+        plan = None
+        if any_feasible and k > 0 and tf_s is None:        # the previous iteration's time of flight first
+            plan = solve(dist, tf_s=warm, min_error_fallback=False)
+        if plan is None or plan.status != "optimal":
+            plan = solve(dist, warm_start=warm, tf_s=tf_s, min_error_fallback=min_error_fallback and last,
+                         coarse_tf=any_feasible)
+        if plan.status not in ("optimal", "min_error") or last:
             break
         dist = plan_drag_profile(plan, 0.0, nodes, zone_alt_m, aero, sref_m2, extra, wind)
         warm = plan.tf_s
@@ -199,32 +197,33 @@ def plan_with_drag(r, v, m, limits, nodes, aero, sref_m2, zone_alt_m, extra, dis
 
 
 def converge_drag(r, v, m, limits, nodes, aero, sref_m2, zone_alt_m, extra, dist0, wind=None, budget=None,
-                  tol_m_s2=DRAG_TOL_M_S2, max_iterations=DRAG_ITERATIONS):
+                  tol_m_s2=DRAG_TOL_M_S2, max_iterations=DRAG_ITERATIONS, coarse_tf=True):
     """The drag profile at its fixed point for a burn from (r, v, m): plan, re-evaluate the drag
     along the plan, average it with the previous profile (the undamped iteration oscillates) and
     plan again, until the profile changes by less than ``tol_m_s2`` at every node.  Each plan
-    searches its time of flight coarsely (to 2 %, from the previous one); the caller makes the
-    final plan with the profile returned.  Returns (profile, time of flight (s) of the last plan, or
-    None when no plan was found).  Drag and time of flight depend on each other: holding the time of
-    flight fixed while the drag converges stops at another point (zhuque3: a first plan 2.5 %
-    cheaper than the burn the re-plans then find)."""
+    searches its time of flight from the previous one, to 2 % (``coarse_tf``; the caller makes the
+    final plan with the profile returned) or to 0.1 %.  Returns (profile, last plan or None when no
+    plan was found, the last change of the profile in m/s^2).  Drag and time of flight depend on
+    each other: holding the time of flight fixed while the drag converges stops at another point
+    (zhuque3: a first plan 2.5 % cheaper than the burn the re-plans then find)."""
     from ..guidance.landing import solve_landing
-    dist, tf = dist0, None
+    dist, plan, change = dist0, None, math.inf
     for _ in range(max_iterations):
         lim = budget.kwargs() if budget is not None else {}
-        plan = solve_landing(r, v, m, limits, n_nodes=nodes, accel_disturbance_enu=dist, warm_start=tf,
-                             min_error_fallback=False, coarse_tf=True, **lim)
+        p = solve_landing(r, v, m, limits, n_nodes=nodes, accel_disturbance_enu=dist,
+                          warm_start=plan.tf_s if plan is not None else None, min_error_fallback=False,
+                          coarse_tf=coarse_tf, **lim)
         if budget is not None:
-            budget.charge(plan)
-        if plan.status != "optimal":
+            budget.charge(p)
+        if p.status != "optimal":
             break
-        tf = plan.tf_s
+        plan = p
         new = plan_drag_profile(plan, 0.0, nodes, zone_alt_m, aero, sref_m2, extra, wind)
         change = float(np.abs(new - dist).max())
         dist = 0.5 * (dist + new)
         if change < tol_m_s2:
             break
-    return dist, tf
+    return dist, plan, change
 
 
 def stops_above(r, v, m, limits, extra, margin: float = 0.9) -> bool:
