@@ -256,11 +256,6 @@ def _unpickled(payload: bytes):
     return cfg
 
 
-def run_pickled(payload: bytes, k: int) -> dict:
-    """run_one for a config sent as pickle bytes (see ``_unpickled``)."""
-    return run_one(_unpickled(payload), k)
-
-
 def run_batch(payload: bytes, ks, store_dir: str | None = None, fly=None) -> list:
     """Fly the runs ``ks`` one after the other (a Dask task: one task per few runs costs the
     scheduler, the client and the worker's event loop less than one task per run) and persist
