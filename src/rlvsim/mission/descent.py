@@ -18,6 +18,8 @@ from ..guidance.descent import steer
 from .landing import limits_for
 from .landing_plan import feasible_from, ignition_window, one_d_ignition_altitude
 
+DRAG_MEASURE_Q_MIN_PA = 2000.0     # dynamic pressure from which the drag is measured (measure_drag)
+
 
 def landing_limits(bf, n_lit: int, reserve: int):
     """Planner limits with ``n_lit`` engines lit, ``reserve`` of them kept as engine-out margin:
@@ -55,6 +57,8 @@ def descent_and_landing(bf):
     n_armed = 0            # before the first feasible plan, check every third step only
     while True:
         alt = bf.rec.last[8] - bf.zone.alt_m
+        measure_drag(bf)
+        sref = bf.stage.reference_area_m2 * bf.drag_estimate      # the planner's drag, as measured
         if plan.aero_steering and fx.fins_stuck is None and bf.t >= next_steer and alt > 1500.0:
             alpha, d, _ = steer(bf.body, bf.t, bf.nav_state(), bf.zone, bf.max_aoa, bf.landing_model)
             bf.body.set_lift(alpha, d)
@@ -92,18 +96,18 @@ def descent_and_landing(bf):
                 nxt = nxt_full = None
                 if seg.event != "ground":
                     nxt = feasible_from(probe, seg.t_s, seg.y, bf.zone, limits_ign, bf.g, plan.landing_nodes,
-                                        warm, bf.aero, bf.stage.reference_area_m2, gate_m=plan.landing_gate_m)
+                                        warm, bf.aero, sref, gate_m=plan.landing_gate_m)
                     if nxt is None and warm is None:
                         nxt_full = feasible_from(probe, seg.t_s, seg.y, bf.zone, limits_full, bf.g,
                                                  plan.landing_nodes, warm_full, bf.aero,
-                                                 bf.stage.reference_area_m2, gate_m=plan.landing_gate_m)
+                                                 sref, gate_m=plan.landing_gate_m)
                 if nxt is None and warm is None and adv > 0.0 and seg.event != "ground":
                     # armed inside the advance already: light now if a burn from the next step lands
                     probe = bf.body.clone()
                     s0 = probe.propagate(bf.t, bf.nav_state(), bf.t + dt, [ground])
                     if s0.event != "ground" and feasible_from(probe, s0.t_s, s0.y, bf.zone, limits_ign, bf.g,
                                                               plan.landing_nodes, None, bf.aero,
-                                                              bf.stage.reference_area_m2, gate_m=plan.landing_gate_m) is not None:
+                                                              sref, gate_m=plan.landing_gate_m) is not None:
                         break
                 if nxt is None and (warm is not None or (nxt_full is None and warm_full is not None)):
                     if warm is None:
@@ -122,6 +126,31 @@ def descent_and_landing(bf):
         if bf._step(bf.t + delay, [ground]) == "ground":
             return bf._touchdown(no_burn=True, cause="hit the ground before the delayed landing-burn ignition")
     return landing_burn(bf, n_land, reserve, fv, ae, isp)
+
+
+def measure_drag(bf, q_min_Pa=DRAG_MEASURE_Q_MIN_PA):
+    """The aerodynamic acceleration per unit of the guidance's model, measured with the
+    accelerometers while the engines are off (the sensed acceleration is then the aerodynamic
+    one): the body's own, over the same body's with the catalog's drag table and the standard
+    atmosphere (drag and density scales 1) at the navigated state.  It stands for the flight's
+    drag-coefficient and density errors in the landing planner's drag (`bf.drag_estimate`, kept
+    at ignition).  Lift enters both as well; with L/D ~ 0.2 it moves the ratio by ~(L/D)^2 x the
+    drag error, ~0.2 %.  Below ``q_min_Pa`` there is too little air to measure."""
+    body = bf.body
+    if body.P[D.P_N_LIT] != 0.0:
+        return
+    true = body.derived(bf.t, bf.y)
+    if true[D.D_Q] < q_min_Pa:
+        return
+    scales = body.P[D.P_CD_SCALE], body.P[D.P_RHO_SCALE]
+    body.P[D.P_CD_SCALE] = body.P[D.P_RHO_SCALE] = 1.0
+    try:
+        model = body.derived(bf.t, bf.nav_state())
+    finally:
+        body.P[D.P_CD_SCALE], body.P[D.P_RHO_SCALE] = scales
+    if model[D.D_ACCEL] > 0.0:
+        bf.drag_estimate = float(true[D.D_ACCEL] / model[D.D_ACCEL])
+        bf.info["drag_estimate"] = round(bf.drag_estimate, 4)
 
 
 def _past_full_thrust_gate(bf, limits_full, dt) -> bool:

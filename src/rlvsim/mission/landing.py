@@ -146,7 +146,7 @@ class LandingBurn:
         f = self.f
         rep = f.landing
         nodes = f.plan.landing_nodes
-        sref = f.stage.reference_area_m2
+        sref = f.stage.reference_area_m2 * f.drag_estimate    # the drag measured before ignition
         extra = rotating_terms_enu(f.body, f.t, f.y, f.zone, f.g)
         if self.good is not None:
             dist = plan_drag_profile(self.good[1], f.t - self.good[0], nodes, f.zone.alt_m, f.aero, sref, extra,
@@ -341,8 +341,10 @@ class LandingBurn:
                 return None
             t_z = lim.thrust_min_N
         t_h = m * a_h
-        # the last half second: the legs are about to touch, stand (nearly) upright
-        tan_max = np.tan(np.radians(lim.pointing_max_deg if t_go > FINAL_S else min(lim.pointing_max_deg, FINAL_TILT_DEG)))
+        # the last half second, or inside the gate (sized to the navigated height's error, so the
+        # legs may touch anywhere in it): stand (nearly) upright
+        upright = t_go <= FINAL_S or h <= h_gate
+        tan_max = np.tan(np.radians(min(lim.pointing_max_deg, FINAL_TILT_DEG) if upright else lim.pointing_max_deg))
         nh = np.linalg.norm(t_h)
         if nh > tan_max * t_z:
             t_h *= tan_max * t_z / nh

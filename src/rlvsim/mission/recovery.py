@@ -64,6 +64,9 @@ class BoosterFlight:
         self.fx = FaultRuntime(self.faults, perturb.seed if perturb is not None else 0, st.engine_count,
                                Navigator.from_perturbation(perturb))
         self.nav = self.fx.nav
+        # the aerodynamic drag per unit of the guidance's model, measured in the aero descent
+        # (descent.measure_drag); 1 until then (a landing burn started directly keeps 1)
+        self.drag_estimate = 1.0
 
     # ------------------------------------------------------------------------------ helpers
     def _step(self, t1, stop=(), phase=None, h_max=None, stop_on_fault=False):
