@@ -307,9 +307,10 @@ class LandingBurn:
     def _terminal(self, v, h):
         """The last seconds: constant-deceleration feedback to reach TOUCHDOWN_SPEED_M_S at the pad,
         through a gate (the recovery plan's landing_gate_m) above it on the minimum-thrust braking
-        profile v^2 = v_td^2 + 2 a_min h (a_z = (v^2 - v_gate^2) / 2(h - h_gate) above the gate, (v^2 - v_td^2) / 2h below): the last
-        metres are flown at the smallest deceleration the engines allow, so a height error d of the
-        navigation changes the contact speed only by v^2 = v_td^2 + 2 a_min d.  The horizontal
+        profile v^2 = v_td^2 + 2 a_min h (a_z = (v^2 - v_gate^2) / 2(h - h_gate) above the gate,
+        (v^2 - v_td^2) / 2h below): the last metres are flown at the smallest deceleration the
+        engines allow, so a height error d of the navigation changes the contact speed only by
+        v^2 = v_td^2 + 2 a_min d.  The horizontal
         velocity is nulled in a third of the time to go.  The vehicle cannot hover: when even
         minimum thrust would stop it above the pad, the engine is cut until braking at minimum
         thrust is needed again."""

@@ -163,11 +163,11 @@ def rotating_terms_enu(body: Body, t, y, zone, g) -> np.ndarray:
 
 def plan_with_drag(r, v, m, limits, nodes, aero, sref_m2, zone_alt_m, extra, dist0, warm=None,
                    iterations=2, min_error_fallback=False, tf_s=None, wind=None, budget=None,
-                   any_feasible=False):
+                   verdict_only=False):
     """Successive planning: plan with drag profile ``dist0``, re-evaluate the drag along that plan
     and plan again (drag depends on the trajectory, which depends on the drag).  ``tf_s`` fixes the
     time of flight (shrinking horizon); None searches it.  ``budget``: a `ReplanBudget` every solve
-    draws from (ReplanTimeout when it runs out); None: unlimited.  ``any_feasible``: only 'does a
+    draws from (ReplanTimeout when it runs out); None: unlimited.  ``verdict_only``: only 'does a
     plan land?' matters: the time of flight is searched coarsely (`solve_landing`'s coarse_tf) and
     later iterations first try the previous iteration's time of flight."""
     from ..guidance.landing import solve_landing
@@ -184,11 +184,11 @@ def plan_with_drag(r, v, m, limits, nodes, aero, sref_m2, zone_alt_m, extra, dis
     for k in range(iterations):
         last = k == iterations - 1
         plan = None
-        if any_feasible and k > 0 and tf_s is None:        # the previous iteration's time of flight first
+        if verdict_only and k > 0 and tf_s is None:        # the previous iteration's time of flight first
             plan = solve(dist, tf_s=warm, min_error_fallback=False)
         if plan is None or plan.status != "optimal":
             plan = solve(dist, warm_start=warm, tf_s=tf_s, min_error_fallback=min_error_fallback and last,
-                         coarse_tf=any_feasible)
+                         coarse_tf=verdict_only)
         if plan.status not in ("optimal", "min_error") or last:
             break
         dist = plan_drag_profile(plan, 0.0, nodes, zone_alt_m, aero, sref_m2, extra, wind)
@@ -240,9 +240,9 @@ def stops_above(r, v, m, limits, extra, margin: float = 0.9) -> bool:
     return brake > 0.0 and vz * vz / (2.0 * brake) < margin * h
 
 
-def feasible_from(body, t, y, zone, limits, g, nodes, warm, aero, sref_m2, any_feasible=True, gate_m=0.0):
+def feasible_from(body, t, y, zone, limits, g, nodes, warm, aero, sref_m2, verdict_only=True, gate_m=0.0):
     """A landing plan if the burn started at state (t, y); None when infeasible.  The plan is the
-    fuel-optimal one with ``any_feasible=False``; with True (default: the ignition decision only
+    fuel-optimal one with ``verdict_only=False``; with True (default: the ignition decision only
     asks whether one exists) its time of flight is searched coarsely (`plan_with_drag`).
     Drag enters per node, from a first-guess burn (speed falling linearly), then along the plan.
     With a previous plan (``warm``, made one check earlier), a burn of the same duration is tried
@@ -261,5 +261,5 @@ def feasible_from(body, t, y, zone, limits, g, nodes, warm, aero, sref_m2, any_f
             return plan
     dist = guess_drag_profile(r, v, y[6], nodes, zone.alt_m, aero, sref_m2, extra, body.wind_tab)
     plan = plan_with_drag(r, v, y[6], limits, nodes, aero, sref_m2, zone.alt_m, extra, dist,
-                          warm.tf_s if warm is not None else None, wind=body.wind_tab, any_feasible=any_feasible)
+                          warm.tf_s if warm is not None else None, wind=body.wind_tab, verdict_only=verdict_only)
     return plan if plan.status == "optimal" else None
