@@ -20,15 +20,16 @@ loop, until the drag changes by < 1e-3 m/s^2).  Its fuel is given two ways:
 
 The reference is the plain hoverslam: the optimum aims its last maximum-thrust arc at the pad
 surface at the 1 m/s contact speed, with no terminal gate.  The closed loop flies the mission's
-terminal gate (recovery `landing_gate_m`, default 2 m: the last metres at minimum-thrust
+terminal gate (recovery `landing_gate_m`, default 1 m: the last metres at minimum-thrust
 deceleration so that a height error of the navigation changes the contact speed little); the
 script flies gates of 0, 1, 2 and 5 m from the same state to show what that robustness costs.
 
-Also printed: the engine-feasible optimum (`engine_feasible_optimum`), whose minimum thrust is the
-engines' at each interval's height (the planner's real-time model takes the pad's, lower than what
-the engines can throttle down to at ignition height, so part of the reference above cannot be
-flown: Falcon 9 RTLS at 5 km gives 481 kN at minimum throttle, the plan asks 453 kN); the closed
-loop's fuel split at the terminal law's hand-over (last 2 s) and its first plan's fuel.  The earlier
+Also printed: the engine-feasible optimum (`engine_feasible_optimum`, solved on the CVXPY/Clarabel
+path), whose minimum thrust is the engines' at each interval's height, as the closed loop's planner
+now takes it (recovery `landing_min_thrust_by_height`; the reference above takes the pad's, lower
+than what the engines can throttle down to up high, so part of it cannot be flown: Falcon 9 RTLS
+at 5 km gives 481 kN at minimum throttle, the pad's value is 453 kN); the closed loop's fuel split
+at the terminal law's hand-over (last 2 s) and its first plan's fuel.  The earlier
 version of this script compared with the planner-model fuel after three undamped drag iterations,
 which is not a converged optimum (the undamped iteration oscillates by +-4 %: 2 iterations
 6350 kg, 3 iterations 6114 kg for falcon9-rtls).
@@ -87,67 +88,35 @@ def open_loop_optimum(m, v, t0, y0, share=None, tol=1e-3, max_iter=40):
     return p, bf, n, change
 
 
-def engine_feasible_optimum(m, v, t0, y0, outer=5, tf_span=(0.85, 1.2)):
+def engine_feasible_optimum(m, v, t0, y0, outer=6):
     """The open-loop optimum the real engine can fly: as `open_loop_optimum`, but the minimum
-    thrust of each interval is the engines' at minimum throttle at that interval's height (the
-    planner's real-time model takes the pad's, the lowest: up at ignition height there is less
-    back-pressure on the nozzles and minimum throttle gives more thrust, e.g. 481 kN instead of
-    453 kN at 5 km for Falcon 9, so a minimum-thrust arc planned at the pad's value cannot be
-    flown).  Successive: the heights come from the previous plan (and the drag along it, damped),
-    each fixed-tf problem is a fresh CVXPY problem with per-node bounds (Clarabel), the final time
-    by bounded scalar minimisation.  Returns (plan, costed like `open_loop_optimum`)."""
-    import cvxpy as cp
-    from scipy.optimize import minimize_scalar
-
-    from rlvsim.earth.atmosphere import us76
-    from rlvsim.guidance.landing import lcvx_cvxpy as LC
-    from rlvsim.guidance.landing.problem import make_plan, scale
-    from rlvsim.mission.landing_plan import aim_below_m, plan_drag_profile, rotating_terms_enu
+    thrust of each interval is the engines' at minimum throttle at that interval's height
+    (`MinThrust`: up at ignition height there is less back-pressure on the nozzles and minimum
+    throttle gives more thrust, e.g. 481 kN instead of 453 kN at 5 km for Falcon 9, so a
+    minimum-thrust arc planned at the pad's value cannot be flown).  Successive: the heights come
+    from the previous plan (and the drag along it, damped); every solve is the CVXPY/Clarabel path
+    (``method='cvxpy'``), not the real-time solver the closed loop flies, with the free final time
+    searched to 0.1 %.  Returns (plan, booster flight, engines lit)."""
+    from rlvsim.guidance.landing import solve_landing
+    from rlvsim.mission.landing_plan import MinThrust, aim_below_m, plan_drag_profile, rotating_terms_enu
     p, bf, n, _ = open_loop_optimum(m, v, t0, y0)
     lim = p.limits_used
-    e = v.stages[0].engine
     sref = v.stages[0].reference_area_m2
     nodes = m.recovery.landing_nodes
+    model = MinThrust(v.stages[0].engine, n, bf.zone.alt_m, lim.thrust_min_N, lim.thrust_max_N)
     r, vel = bf.zone.to_enu(t0, y0)
     r = r + np.array([0.0, 0.0, aim_below_m(lim, lim.dry_mass_kg, gate_m=0.0)])
     extra = rotating_terms_enu(bf.body, t0, y0, bf.zone, bf.g)
     dist = p.dist_used
     for _ in range(outer):
-        sp = scale(r, vel, y0[6], lim, nodes, dist)
-        h = bf.zone.alt_m + p.r_enu_m[:-1, 2]                    # each interval's highest point
-        t_min = np.maximum(n * (e.throttle_min * e.thrust_vac_N - np.array([us76(x)[1] for x in h]) * e.exit_area_m2),
-                           lim.thrust_min_N)
-        rho1 = t_min / (y0[6] * sp.g)
-
-        def fixed(tf):
-            vals = LC._values(sp, tf, 0.0)
-            if vals is None:
-                return None
-            dt = vals["dt"]
-            zlo = vals["zlo"]
-            c_lo = rho1 * np.exp(-zlo[:-1])
-            vals.update(c_lo=c_lo, d_lo=c_lo * (1.0 + zlo[:-1]), sq_c=np.sqrt(c_lo), sq_cz=np.sqrt(c_lo) * zlo[:-1])
-            m_hi = 1.0 - sp.alpha * dt * np.concatenate([[0.0], np.cumsum(rho1)])
-            if m_hi[-1] <= np.exp(sp.zdry):
-                return None
-            vals["zhi"] = np.log(m_hi)
-            prob, var = LC._build(nodes, "fuel", sp.cos_point, sp.sin_gs, sp.cos_gs, vals)
-            res = LC._solve(prob, var, cp.CLARABEL, time.perf_counter())
-            return res if res.status == "optimal" else None
-
-        def cost(tf):
-            res = fixed(tf)
-            return res.objective if res is not None else 1e9
-
-        tf0 = p.tf_s / sp.T_s
-        best = minimize_scalar(cost, bounds=(tf_span[0] * tf0, tf_span[1] * tf0), method="bounded",
-                               options={"xatol": 1e-4 * tf0})
-        res = fixed(best.x)
-        if res is None:
-            raise RuntimeError("no engine-feasible plan near the optimum's final time")
-        p = make_plan(sp, best.x, res.r, res.v, res.z, res.u, "optimal")
-        new = plan_drag_profile(p, 0.0, nodes, bf.zone.alt_m, bf.aero, sref, extra, bf.body.wind_tab)
-        dist = 0.5 * (dist + new)
+        q = solve_landing(r, vel, y0[6], lim, n_nodes=nodes, accel_disturbance_enu=dist, method="cvxpy",
+                          thrust_min_N=model.along(p, 0.0, nodes), warm_start=p.tf_s, min_error_fallback=False)
+        if q.status != "optimal":
+            raise RuntimeError(f"no engine-feasible plan: {q.message}")
+        p = q
+        dist = 0.5 * (dist + plan_drag_profile(p, 0.0, nodes, bf.zone.alt_m, bf.aero, sref, extra,
+                                               bf.body.wind_tab))
+    p.limits_used = lim
     return p, bf, n
 
 

@@ -53,7 +53,7 @@ def descent_and_landing(bf):
     armed = False          # the ignition is near: check with the planner every step
     next_window = bf.t
     t_win = None
-    warm = warm_full = None
+    warm = warm_share = None
     n_armed = 0            # before the first feasible plan, check every third step only
     while True:
         alt = bf.rec.last[8] - bf.zone.alt_m
@@ -80,26 +80,30 @@ def descent_and_landing(bf):
                 bf.landing.fallback_log.append((round(bf.t, 3), "ignition_by_1d_gate", "landing solver down"))
                 break
         else:
-            if armed and warm is None and warm_full is None and _past_full_thrust_gate(bf, limits_full, dt):
+            if armed and warm is None and warm_share is None and _past_full_thrust_gate(bf, limits_full, dt):
                 # no plan was ever found and even full thrust must start now: light, and let the
                 # landing burn's fallbacks (minimum-landing-error plan) take the vehicle down
                 bf.landing.fallbacks += 1
                 bf.landing.fallback_log.append((round(bf.t, 3), "ignition_by_1d_gate", "no feasible plan found"))
                 break
-            skip = armed and warm is None and warm_full is None and (n_armed := n_armed + 1) % 3 != 1
+            skip = armed and warm is None and warm_share is None and (n_armed := n_armed + 1) % 3 != 1
             if armed and not skip:
                 # would a burn that starts one step later still land?  if not, light now.  The
                 # check uses the ignition margin; a booster that never had that margin (heavy, low
-                # thrust) is lit on the same rule with the full thrust instead: late, but landable.
+                # thrust, more drag than planned) is lit on the same rule with the landing planner's
+                # own thrust share, which leaves the burn the full-thrust reserve.  (With full
+                # thrust instead, the fitted CRS-11 booster with CRS-12's cargo, +202 kg, was lit
+                # at 1.8 km where only full thrust could still stop it, fell behind that plan
+                # while its engine spooled up, and crashed with 9.7 t of propellant left.)
                 probe = bf.body.clone()
                 seg = probe.propagate(bf.t, bf.nav_state(), bf.t + dt + adv, [ground])
-                nxt = nxt_full = None
+                nxt = nxt_share = None
                 if seg.event != "ground":
                     nxt = feasible_from(probe, seg.t_s, seg.y, bf.zone, limits_ign, bf.g, plan.landing_nodes,
                                         warm, bf.aero, sref, gate_m=plan.landing_gate_m)
                     if nxt is None and warm is None:
-                        nxt_full = feasible_from(probe, seg.t_s, seg.y, bf.zone, limits_full, bf.g,
-                                                 plan.landing_nodes, warm_full, bf.aero,
+                        nxt_share = feasible_from(probe, seg.t_s, seg.y, bf.zone, limits, bf.g,
+                                                 plan.landing_nodes, warm_share, bf.aero,
                                                  sref, gate_m=plan.landing_gate_m)
                 if nxt is None and warm is None and adv > 0.0 and seg.event != "ground":
                     # armed inside the advance already: light now if a burn from the next step lands
@@ -109,13 +113,13 @@ def descent_and_landing(bf):
                                                               plan.landing_nodes, None, bf.aero,
                                                               sref, gate_m=plan.landing_gate_m) is not None:
                         break
-                if nxt is None and (warm is not None or (nxt_full is None and warm_full is not None)):
+                if nxt is None and (warm is not None or (nxt_share is None and warm_share is not None)):
                     if warm is None:
                         bf.info.setdefault("notes", []).append(
                             "landing burn lit without the ignition thrust margin (heavy or low-thrust booster)")
                     break              # feasible now, not one step later: the latest ignition is now
                 warm = nxt
-                warm_full = nxt_full
+                warm_share = nxt_share
         if bf._step(bf.t + dt, [ground]) == "ground":
             return bf._touchdown(no_burn=True, cause="no feasible landing-burn ignition found")
     if fx.fins_stuck is None:

@@ -14,7 +14,7 @@ import numpy as np
 
 from ..earth.atmosphere import us76
 from ..flight.propagator import Body, Event
-from .landing_plan import (A_MIN_FLOOR, TOUCHDOWN_SPEED_M_S, ReplanBudget, ReplanTimeout, aim_below_m,
+from .landing_plan import (A_MIN_FLOOR, MinThrust, TOUCHDOWN_SPEED_M_S, ReplanBudget, ReplanTimeout, aim_below_m,
                            converge_drag, guess_drag_profile, plan_drag_profile, plan_with_drag,
                            rotating_terms_enu, stops_above)
 
@@ -124,6 +124,9 @@ class LandingBurn:
         from dataclasses import replace
         self.limits_full = replace(full, thrust_max_N=full.thrust_max_N / f.plan.landing_throttle_plan)
         f.landing.limits_log.append((round(f.t, 3), self.limits, n))
+        self.tmin_model = (MinThrust(f.stage.engine, n, f.zone.alt_m, self.limits.thrust_min_N,
+                                     self.limits.thrust_max_N)
+                           if getattr(f.plan, "landing_min_thrust_by_height", True) else None)
 
     def _engines_lost(self, t_ign) -> str:
         """Engines failed since the last cycle: re-plan with the engines left, the engine-out margin
@@ -154,9 +157,12 @@ class LandingBurn:
             if self.dist is not None:
                 dist = 0.5 * (dist + self._previous_dist(remaining))   # damp the plan <-> drag feedback
             warm = remaining
+            tmin = self.tmin_model and (self.tmin_model, self.tmin_model.along(self.good[1], f.t - self.good[0],
+                                                                                nodes))
         else:
             dist = guess_drag_profile(r, v, f.y[6], nodes, f.zone.alt_m, f.aero, sref, extra, f.body.wind_tab)
             warm = None
+            tmin = self.tmin_model and (self.tmin_model, self.tmin_model.guess(r, nodes))
         its = 1 if self.good is not None else 2
         self.dist = dist
         self.dist_t0 = f.t
@@ -173,9 +179,11 @@ class LandingBurn:
                 # from the guess (zhuque3: that plan is 2 % cheaper than the burn the re-plans then
                 # find, and the burn flown on it costs 1 % more than the optimum)
                 dist, first, _ = converge_drag(r, v, f.y[6], self.limits, nodes, f.aero, sref, f.zone.alt_m, extra,
-                                               dist, f.body.wind_tab, budget)
+                                               dist, f.body.wind_tab, budget, tmin=tmin)
                 self.dist, its, warm = dist, 1, first.tf_s if first is not None else None
-            self._replan_chain(r, v, remaining, nodes, sref, extra, dist, warm, its, budget)
+                if tmin and first is not None:
+                    tmin = (self.tmin_model, self.tmin_model.along(first, 0.0, nodes))
+            self._replan_chain(r, v, remaining, nodes, sref, extra, dist, warm, its, budget, tmin)
         except ReplanTimeout as exc:
             rep.timeouts += 1
             self._no_answer("timeout", f"re-plan budget ({budget.describe()}) ran out"
@@ -209,9 +217,10 @@ class LandingBurn:
         rep.fallback_log.append((round(self.f.t, 3), kind,
                                  f"{why}: " + ("last good plan" if self.good is not None else "no plan: stop law")))
 
-    def _replan_chain(self, r, v, remaining, nodes, sref, extra, dist, warm, its, budget) -> bool:
+    def _replan_chain(self, r, v, remaining, nodes, sref, extra, dist, warm, its, budget, tmin=None) -> bool:
         """The re-plan and its fallbacks (every solve draws on ``budget``; ReplanTimeout when it
-        runs out).  Returns True when the first re-plan failed (a fallback was counted)."""
+        runs out; ``tmin``: the engines' minimum thrust per interval, `MinThrust`).  Returns True
+        when the first re-plan failed (a fallback was counted)."""
         f = self.f
         rep = f.landing
         if self.good is not None and stops_above(r, v, f.y[6], self.limits_full, extra):
@@ -228,12 +237,12 @@ class LandingBurn:
             # and again (it always starts with the cheap minimum-thrust arc) until nothing lands.
             for tf in (remaining, remaining + 0.3, remaining - 0.3):
                 p = plan_with_drag(r, v, f.y[6], self.limits, nodes, f.aero, sref, f.zone.alt_m, extra, dist,
-                                   None, 1, tf_s=tf, wind=f.body.wind_tab, budget=budget)
+                                   None, 1, tf_s=tf, wind=f.body.wind_tab, budget=budget, tmin=tmin)
                 if p.status == "optimal":
                     self.good = (f.t, p)
                     return False
         p = plan_with_drag(r, v, f.y[6], self.limits, nodes, f.aero, sref, f.zone.alt_m, extra, dist, warm, its,
-                           wind=f.body.wind_tab, budget=budget)
+                           wind=f.body.wind_tab, budget=budget, tmin=tmin)
         if p.status == "optimal":
             self.good = (f.t, p)
             return False
@@ -243,10 +252,10 @@ class LandingBurn:
         try:
             if self.good is not None:      # the thrust reserve, same touchdown time (shrinking horizon)
                 p2 = plan_with_drag(r, v, f.y[6], self.limits_full, nodes, f.aero, sref, f.zone.alt_m, extra,
-                                    dist, None, 1, tf_s=remaining, wind=f.body.wind_tab, budget=budget)
+                                    dist, None, 1, tf_s=remaining, wind=f.body.wind_tab, budget=budget, tmin=tmin)
             if p2 is None or p2.status != "optimal":
                 p2 = plan_with_drag(r, v, f.y[6], self.limits_full, nodes, f.aero, sref, f.zone.alt_m, extra,
-                                    dist, warm, 1, min_error_fallback=True, wind=f.body.wind_tab, budget=budget)
+                                    dist, warm, 1, min_error_fallback=True, wind=f.body.wind_tab, budget=budget, tmin=tmin)
             if p2.status != "optimal" and self.n > 1 and self._fewer_engines(r, v, nodes, sref, extra, dist, warm,
                                                                             budget):
                 rep.fallbacks += 1

@@ -153,6 +153,39 @@ def plan_drag_profile(plan, elapsed_s, n, zone_alt_m, aero, sref_m2, extra, wind
     return drag_profile(vel, h, m, aero, sref_m2, wind) + extra
 
 
+class MinThrust:
+    """The engines' minimum thrust (N) at the height each interval of a burn is flown at:
+    n x (throttle_min x vacuum thrust - p(h) x exit area).  Up high there is less back-pressure on
+    the nozzles, so minimum throttle gives more thrust than at the pad (Falcon 9 at 5 km: 481 kN
+    instead of 453 kN), and a plan whose minimum-thrust arc takes the pad's value asks for thrust
+    the engines cannot throttle down to.  Each interval takes the value at its start (its highest
+    point), never below ``floor_N`` (the limits' minimum, the pad's) and always below ``cap_N``
+    (the plan's maximum thrust, so the problem stays posed)."""
+
+    def __init__(self, engine, n_engines: int, zone_alt_m: float, floor_N: float, cap_N: float):
+        self.thrust_N = n_engines * engine.throttle_min * engine.thrust_vac_N
+        self.area_m2 = n_engines * engine.exit_area_m2
+        self.zone_alt_m = zone_alt_m
+        self.floor_N, self.cap_N = floor_N, cap_N
+
+    def at(self, h_above_zone_m) -> np.ndarray:
+        """Minimum thrust (N) at these heights above the landing zone."""
+        from ..earth.atmosphere import atmosphere
+        p = atmosphere(self.zone_alt_m + np.maximum(np.asarray(h_above_zone_m, float), 0.0)).pressure_Pa
+        return np.clip(self.thrust_N - p * self.area_m2, self.floor_N, 0.98 * self.cap_N)
+
+    def guess(self, r, n) -> np.ndarray:
+        """Along a first-guess burn (the height of a uniform stop, as `guess_drag_profile`)."""
+        frac = np.arange(n) / n
+        return self.at(max(r[2], 0.0) * (1.0 - frac) ** 2)
+
+    def along(self, plan, elapsed_s, n) -> np.ndarray:
+        """Along the previous plan, shifted by the time flown since it was made."""
+        tf_left = max(plan.tf_s - elapsed_s, 1e-3)
+        tk = elapsed_s + np.arange(n) / n * tf_left
+        return self.at(np.interp(tk, plan.t_s, plan.r_enu_m[:, 2]))
+
+
 def rotating_terms_enu(body: Body, t, y, zone, g) -> np.ndarray:
     """The engine-off acceleration the planner does not model other than drag and lift: Coriolis,
     centrifugal and the difference of real gravity from -g z (zone ENU)."""
@@ -163,18 +196,22 @@ def rotating_terms_enu(body: Body, t, y, zone, g) -> np.ndarray:
 
 def plan_with_drag(r, v, m, limits, nodes, aero, sref_m2, zone_alt_m, extra, dist0, warm=None,
                    iterations=2, min_error_fallback=False, tf_s=None, wind=None, budget=None,
-                   verdict_only=False):
+                   verdict_only=False, tmin=None):
     """Successive planning: plan with drag profile ``dist0``, re-evaluate the drag along that plan
     and plan again (drag depends on the trajectory, which depends on the drag).  ``tf_s`` fixes the
     time of flight (shrinking horizon); None searches it.  ``budget``: a `ReplanBudget` every solve
     draws from (ReplanTimeout when it runs out); None: unlimited.  ``verdict_only``: only 'does a
     plan land?' matters: the time of flight is searched coarsely (`solve_landing`'s coarse_tf) and
-    later iterations first try the previous iteration's time of flight."""
+    later iterations first try the previous iteration's time of flight.  ``tmin``: (a `MinThrust`,
+    its profile for the first plan), re-evaluated along each plan like the drag; None: the limits'
+    minimum thrust on every interval."""
     from ..guidance.landing import solve_landing
+    model, prof = tmin if tmin is not None else (None, None)
 
     def solve(dist, **kw):
         lim = budget.kwargs() if budget is not None else {}
-        plan = solve_landing(r, v, m, limits, n_nodes=nodes, accel_disturbance_enu=dist, **kw, **lim)
+        plan = solve_landing(r, v, m, limits, n_nodes=nodes, accel_disturbance_enu=dist, thrust_min_N=prof,
+                             **kw, **lim)
         if budget is not None:
             budget.charge(plan)
         return plan
@@ -192,12 +229,14 @@ def plan_with_drag(r, v, m, limits, nodes, aero, sref_m2, zone_alt_m, extra, dis
         if plan.status not in ("optimal", "min_error") or last:
             break
         dist = plan_drag_profile(plan, 0.0, nodes, zone_alt_m, aero, sref_m2, extra, wind)
+        if model is not None:
+            prof = model.along(plan, 0.0, nodes)
         warm = plan.tf_s
     return plan
 
 
 def converge_drag(r, v, m, limits, nodes, aero, sref_m2, zone_alt_m, extra, dist0, wind=None, budget=None,
-                  tol_m_s2=DRAG_TOL_M_S2, max_iterations=DRAG_ITERATIONS, coarse_tf=True):
+                  tol_m_s2=DRAG_TOL_M_S2, max_iterations=DRAG_ITERATIONS, coarse_tf=True, tmin=None):
     """The drag profile at its fixed point for a burn from (r, v, m): plan, re-evaluate the drag
     along the plan, average it with the previous profile (the undamped iteration oscillates) and
     plan again, until the profile changes by less than ``tol_m_s2`` at every node.  Each plan
@@ -205,14 +244,16 @@ def converge_drag(r, v, m, limits, nodes, aero, sref_m2, zone_alt_m, extra, dist
     final plan with the profile returned) or to 0.1 %.  Returns (profile, last plan or None when no
     plan was found, the last change of the profile in m/s^2).  Drag and time of flight depend on
     each other: holding the time of flight fixed while the drag converges stops at another point
-    (zhuque3: a first plan 2.5 % cheaper than the burn the re-plans then find)."""
+    (zhuque3: a first plan 2.5 % cheaper than the burn the re-plans then find).  ``tmin``: as in
+    `plan_with_drag`; its profile follows each plan (undamped: the heights settle with the drag)."""
     from ..guidance.landing import solve_landing
     dist, plan, change = dist0, None, math.inf
+    model, prof = tmin if tmin is not None else (None, None)
     for _ in range(max_iterations):
         lim = budget.kwargs() if budget is not None else {}
         p = solve_landing(r, v, m, limits, n_nodes=nodes, accel_disturbance_enu=dist,
                           warm_start=plan.tf_s if plan is not None else None, min_error_fallback=False,
-                          coarse_tf=coarse_tf, **lim)
+                          coarse_tf=coarse_tf, thrust_min_N=prof, **lim)
         if budget is not None:
             budget.charge(p)
         if p.status != "optimal":
@@ -221,6 +262,8 @@ def converge_drag(r, v, m, limits, nodes, aero, sref_m2, zone_alt_m, extra, dist
         new = plan_drag_profile(plan, 0.0, nodes, zone_alt_m, aero, sref_m2, extra, wind)
         change = float(np.abs(new - dist).max())
         dist = 0.5 * (dist + new)
+        if model is not None:
+            prof = model.along(plan, 0.0, nodes)
         if change < tol_m_s2:
             break
     return dist, plan, change

@@ -96,6 +96,10 @@ class Recovery(_Strict):
     # (zhuque3 against the hoverslam optimum: 0 m -0.4 %, 1 m +1.2 %, 2 m +2.2 %; 200 dispersed
     # runs land 200 with 1 m; docs/landing_guidance.md)
     landing_gate_m: float = Field(default=1.0, ge=0.0, le=50.0)
+    # the landing planner's minimum thrust per interval is the engines' at that interval's height
+    # (from the previous plan), not the pad's on every one: up high minimum throttle gives more
+    # thrust, and a minimum-thrust arc planned with the pad's value cannot be flown
+    landing_min_thrust_by_height: bool = True
     landing_pointing_max_deg: float = Field(default=20.0, gt=0, lt=90)
     landing_glide_slope_deg: float = Field(default=30.0, gt=0, lt=90)     # cone half-angle from vertical
 

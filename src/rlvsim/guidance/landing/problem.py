@@ -121,6 +121,11 @@ class Scaled:
     sin_gs: float              # glide cone: cos_gs * |r_xy| <= sin_gs * r_z
     cos_gs: float
     n_nodes: int
+    rho1_k: np.ndarray | None = None   # (N,) minimum thrust / (m0 g) per interval (None: rho1 on every one)
+
+    def __post_init__(self):
+        if self.rho1_k is None:
+            self.rho1_k = np.full(self.n_nodes, self.rho1)
 
 
 @functools.lru_cache(maxsize=64)
@@ -176,8 +181,29 @@ def check_inputs(r_enu_m, v_enu_m_s, mass_kg, limits, n_nodes, accel_disturbance
     return None, (r, v, m, n_nodes, d)
 
 
-def scale(r, v, m, limits: LandingLimits, n_nodes: int, dist_enu_m_s2: np.ndarray) -> Scaled:
-    """Non-dimensionalise a checked problem (see the module docstring for the units)."""
+def check_thrust_min(thrust_min_N, limits: LandingLimits, n_nodes: int):
+    """(message, None) when a per-interval minimum-thrust profile is unusable, else (None, array or
+    None).  Each interval's minimum must lie in [0, thrust_max_N): e.g. the engines' minimum at the
+    height the interval is flown at (less back-pressure up high: more thrust at minimum throttle)."""
+    if thrust_min_N is None:
+        return None, None
+    try:
+        t = np.asarray(thrust_min_N, dtype=float)
+        t = np.broadcast_to(t.reshape(()) if t.size == 1 else t, (n_nodes,)).copy()
+    except (TypeError, ValueError):
+        return f"thrust_min_N: must be a number or an array of n_nodes = {n_nodes} values", None
+    if not np.all(np.isfinite(t)):
+        return "thrust_min_N: must be finite", None
+    if t.min() < 0.0 or t.max() >= limits.thrust_max_N:
+        return (f"thrust_min_N: each value must be in [0, thrust_max_N = {limits.thrust_max_N:.6g}) N, "
+                f"got [{t.min():.6g}, {t.max():.6g}]"), None
+    return None, t
+
+
+def scale(r, v, m, limits: LandingLimits, n_nodes: int, dist_enu_m_s2: np.ndarray,
+          thrust_min_N: np.ndarray | None = None) -> Scaled:
+    """Non-dimensionalise a checked problem (see the module docstring for the units).
+    thrust_min_N: checked per-interval minimum thrust (`check_thrust_min`), or None for the limits'."""
     g = float(limits.g_m_s2)
     L = max(float(np.linalg.norm(r)), 10.0)
     T = math.sqrt(L / g)
@@ -186,29 +212,32 @@ def scale(r, v, m, limits: LandingLimits, n_nodes: int, dist_enu_m_s2: np.ndarra
     return Scaled(
         L_m=L, T_s=T, g=g, m0_kg=m, r0=r / L, v0=v / V, dist=dist_enu_m_s2 / g,
         alpha=g * T / limits.exhaust_speed_m_s,
-        rho1=limits.thrust_min_N / (m * g), rho2=limits.thrust_max_N / (m * g),
+        rho1=(limits.thrust_min_N if thrust_min_N is None else float(np.mean(thrust_min_N))) / (m * g),
+        rho2=limits.thrust_max_N / (m * g),
         zdry=math.log(limits.dry_mass_kg / m), cos_point=math.cos(math.radians(limits.pointing_max_deg)),
-        sin_gs=math.sin(gs), cos_gs=math.cos(gs), n_nodes=n_nodes)
+        sin_gs=math.sin(gs), cos_gs=math.cos(gs), n_nodes=n_nodes,
+        rho1_k=None if thrust_min_N is None else np.asarray(thrust_min_N, dtype=float) / (m * g))
 
 
 def profiles(sp: Scaled, tf: float):
     """Per-node (k = 0..N) scaled mass-bound profiles for final time tf (scaled).
 
     Returns (dt, zlo, zhi, a_up, c_lo) where zlo = ln(max(1 - alpha rho2 t, m_dry/m0)) is the
-    expansion point z0(t) and lower bound of z, zhi = ln(1 - alpha rho1 t) its upper bound,
-    a_up = rho2 exp(-zlo) and c_lo = rho1 exp(-zlo); or None when even minimum thrust over tf
-    burns more than the propellant (the fixed-tf problem is then infeasible).
+    expansion point z0(t) and lower bound of z, zhi = ln(1 - alpha dt sum_{j<k} rho1_j) its upper
+    bound (minimum thrust all along; = ln(1 - alpha rho1 t) with one minimum), a_up = rho2 exp(-zlo)
+    and c_lo = rho1_k exp(-zlo) (node N repeats interval N-1's minimum); or None when even minimum
+    thrust over tf burns more than the propellant (the fixed-tf problem is then infeasible).
     """
     N = sp.n_nodes
     dt = tf / N
     t = dt * np.arange(N + 1)
-    m_hi = 1.0 - sp.alpha * sp.rho1 * t
+    m_hi = 1.0 - sp.alpha * dt * np.concatenate(([0.0], np.cumsum(sp.rho1_k)))
     if m_hi[-1] <= math.exp(sp.zdry):
         return None
     zlo = np.log(np.maximum(1.0 - sp.alpha * sp.rho2 * t, math.exp(sp.zdry)))
     zhi = np.log(m_hi)
     e = np.exp(-zlo)
-    return dt, zlo, zhi, sp.rho2 * e, sp.rho1 * e
+    return dt, zlo, zhi, sp.rho2 * e, np.append(sp.rho1_k, sp.rho1_k[-1]) * e
 
 
 def make_plan(sp: Scaled, tf: float, r, v, z, u, status: str, **info) -> LandingPlan:

@@ -38,6 +38,7 @@ WARM_STATS = {"tried": 0, "repeated_cold": 0}   # warm starts attempted / not co
 @njit(**JIT)
 def _setup(N, tf, kind, radius, alpha, rho1, rho2, zdry, cos_point, sin_gs, cos_gs, r0, v0, dist):
     """Profiles (see `problem.profiles`), cone coefficients co, h, cost c and equality rhs b.
+    rho1: (N,) minimum thrust / (m0 g) of each interval.
 
     Returns (ok, dt, co, h, c, b); ok is False when minimum thrust over tf burns all the propellant.
     """
@@ -47,18 +48,23 @@ def _setup(N, tf, kind, radius, alpha, rho1, rho2, zdry, cos_point, sin_gs, cos_
     h = np.zeros(14 * N + 8)
     c = np.zeros(NS * N + 8)
     b = np.zeros(NX + NX * N + NP)
-    if 1.0 - alpha * rho1 * tf <= mdry:
+    burn = 0.0                    # sum of rho1 over the intervals so far
+    for k in range(N):
+        burn += rho1[k]
+    if 1.0 - alpha * dt * burn <= mdry:
         return False, dt, co, h, c, b
     free0 = kind != 0
     nlin, c4, c3a, c3b, cq = offsets(N)
+    burn = 0.0
     for k in range(N + 1):
         t = dt * k
         z0 = math.log(max(1.0 - alpha * rho2 * t, mdry))
-        zhi = math.log(1.0 - alpha * rho1 * t)
+        zhi = math.log(1.0 - alpha * dt * burn)
         if k == N:
             break
+        burn += rho1[k]
         e = math.exp(-z0)
-        a, cl = rho2 * e, rho1 * e
+        a, cl = rho2 * e, rho1[k] * e
         co[k, 0] = a
         h[4 * k + 1] = a * (1.0 + z0)
         if k > 0:
@@ -159,7 +165,7 @@ def _run(sp: Scaled, tf: float, code: int, radius: float, warm, maxit: int, max_
         wx, wy, wz, margin = _EMPTY, _EMPTY, _EMPTY, 0.0
     else:
         (wx, wy, wz), margin = warm, WARM_MARGIN
-    return _kernel(N, float(tf), code, float(radius), sp.alpha, sp.rho1, sp.rho2, sp.zdry, sp.cos_point,
+    return _kernel(N, float(tf), code, float(radius), sp.alpha, sp.rho1_k, sp.rho2, sp.zdry, sp.cos_point,
                    sp.sin_gs, sp.cos_gs, sp.r0, sp.v0, sp.dist, maxit, st["feastol"], st["abstol"],
                    st["reltol"], st["reg"], wx, wy, wz, margin, max_time_s)
 

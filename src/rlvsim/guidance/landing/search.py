@@ -12,8 +12,8 @@ import time
 import numpy as np
 
 from .budget import Budget, OutOfBudget
-from .problem import (FixedResult, LandingLimits, LandingPlan, Scaled, check_inputs, failed,
-                      make_plan, scale)
+from .problem import (FixedResult, LandingLimits, LandingPlan, Scaled, check_inputs, check_thrust_min,
+                      failed, make_plan, scale)
 
 GOLD = 0.5 * (math.sqrt(5.0) - 1.0)
 METHODS = ("realtime", "cvxpy", "cvxpy_fresh")
@@ -177,7 +177,8 @@ def _min_error(fixed, sp: Scaled, tfs: list, t0: float, budget: Budget, fuel_eva
 def solve_landing(r_enu_m, v_enu_m_s, mass_kg, limits: LandingLimits, *, n_nodes: int = 50,
                   tf_s: float | None = None, accel_disturbance_enu=None, method: str = "realtime",
                   warm_start=None, min_error_fallback: bool = True, max_time_s: float | None = None,
-                  max_iterations: int | None = None, coarse_tf: bool = False) -> LandingPlan:
+                  max_iterations: int | None = None, coarse_tf: bool = False,
+                  thrust_min_N=None) -> LandingPlan:
     """Fuel-optimal landing burn from the current ENU state (lossless convexification).
 
     tf_s=None searches the final time (golden section on the fuel of fixed-tf solves); warm_start
@@ -192,7 +193,9 @@ def solve_landing(r_enu_m, v_enu_m_s, mass_kg, limits: LandingLimits, *, n_nodes
     the best soft-landing plan found so far (status 'optimal', its final time not optimised) or
     status 'error'.  ``coarse_tf=True`` searches the final time to 2 % instead of 0.1 % (fewer
     solves): for 'does a soft landing exist from here?', where the verdict is the same and the
-    plan's fuel is within a fraction of a percent of the optimum.  Never raises.
+    plan's fuel is within a fraction of a percent of the optimum.  ``thrust_min_N``: the minimum
+    thrust of each of the n_nodes intervals (N; e.g. the engines' at minimum throttle at the height
+    each interval is flown at), instead of limits.thrust_min_N on all of them.  Never raises.
     """
     t0 = time.perf_counter()
     try:
@@ -202,20 +205,24 @@ def solve_landing(r_enu_m, v_enu_m_s, mass_kg, limits: LandingLimits, *, n_nodes
         budget = Budget(max_time_s, max_iterations, t0)
         return _solve_landing(r_enu_m, v_enu_m_s, mass_kg, limits, n_nodes, tf_s,
                               accel_disturbance_enu, method, warm_start, t0, min_error_fallback, budget,
-                              TF_RTOL_COARSE if coarse_tf else TF_RTOL)
+                              TF_RTOL_COARSE if coarse_tf else TF_RTOL, thrust_min_N)
     except Exception as exc:  # noqa: BLE001 - the contract is: never raise, say why
         return failed("error", f"{type(exc).__name__}: {exc}", solve_time_s=time.perf_counter() - t0)
 
 
 def _solve_landing(r, v, m, limits, n_nodes, tf_s, dist, method, warm_start, t0,
-                   min_error_fallback=True, budget: Budget | None = None, tol_rel=TF_RTOL) -> LandingPlan:
+                   min_error_fallback=True, budget: Budget | None = None, tol_rel=TF_RTOL,
+                   thrust_min_N=None) -> LandingPlan:
     if method not in METHODS:
         return failed("error", f"method = {method!r}: must be one of {METHODS}")
     bad, arrs = check_inputs(r, v, m, limits, n_nodes, dist)
     if bad:
         return failed(bad[0], bad[1], solve_time_s=time.perf_counter() - t0)
     r, v, m, n_nodes, dist = arrs
-    sp = scale(r, v, m, limits, n_nodes, dist)
+    msg, t_min = check_thrust_min(thrust_min_N, limits, n_nodes)
+    if msg:
+        return failed("error", msg, solve_time_s=time.perf_counter() - t0)
+    sp = scale(r, v, m, limits, n_nodes, dist, t_min)
     fixed = _solver(method)
     budget = budget or Budget(t0=t0)
     budget.realtime = method == "realtime"        # only that path takes a budget inside a solve
