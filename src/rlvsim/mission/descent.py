@@ -129,7 +129,7 @@ def descent_and_landing(bf):
         bf.landing.commanded_ignition_time_s = bf.t
         if bf._step(bf.t + delay, [ground]) == "ground":
             return bf._touchdown(no_burn=True, cause="hit the ground before the delayed landing-burn ignition")
-    return landing_burn(bf, n_land, reserve, fv, ae, isp)
+    return landing_burn(bf, n_land, reserve, fv, ae, isp, seed=warm if warm is not None else warm_share)
 
 
 def measure_drag(bf, q_min_Pa=DRAG_MEASURE_Q_MIN_PA):
@@ -165,7 +165,9 @@ def _past_full_thrust_gate(bf, limits_full, dt) -> bool:
     return h - max(-d[D.D_VUP], 0.0) * dt <= one_d_ignition_altitude(d[D.D_VREL], y[6], limits_full, d[D.D_ACCEL])
 
 
-def landing_burn(bf, n, reserve, fv, ae, isp):
+def landing_burn(bf, n, reserve, fv, ae, isp, seed=None):
+    """Light and fly the landing burn.  ``seed``: the ignition decision's last plan (a burn from
+    one step later), where the first plan's drag iteration starts."""
     from .landing import LandingBurn
     rep = bf.landing
     rep.ignition_time_s = bf.t
@@ -178,7 +180,7 @@ def landing_burn(bf, n, reserve, fv, ae, isp):
         return bf._touchdown(no_burn=True, cause=f"ignition failure: {n} of {n} landing engine(s) did not light")
     bf.body.set_engines(lit, fv, ae, isp, 1.0, mass_min_kg=bf.m_dry)
     bf._ev("landing_start", engines=lit)
-    burn = LandingBurn(bf, lit, max(0, reserve - (n - lit)), n_commanded=n)
+    burn = LandingBurn(bf, lit, max(0, reserve - (n - lit)), n_commanded=n, seed=seed)
     cause = burn.fly()
     rep.duration_s = bf.t - rep.ignition_time_s
     bf.body.engines_off()

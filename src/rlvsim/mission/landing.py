@@ -105,7 +105,7 @@ class LandingBurn:
     with nothing left for the rest of the chain the cycle ends on the last good plan ('timeout'),
     the same path as a solver that gives no answer at all (the ``guidance_failure`` fault)."""
 
-    def __init__(self, flight, n_engines, reserve=0, n_commanded=None):
+    def __init__(self, flight, n_engines, reserve=0, n_commanded=None, seed=None):
         self.f = flight
         self.n = n_engines              # good engines lit
         self.reserve = reserve          # of them, kept as engine-out margin by the planner
@@ -115,6 +115,7 @@ class LandingBurn:
         self.good = None          # (t0, plan)
         self.dist = None          # drag profile of the last re-plan
         self.dead = False         # no engine left
+        self.seed = seed          # the ignition decision's last plan (`_replan`'s first drag iterate)
         self._h_f = self._t_f = self._vz_f = None   # the terminal law's height filter (`_smoothed_height`)
 
     def _set_limits(self, n, reserve):
@@ -159,12 +160,18 @@ class LandingBurn:
             if self.dist is not None:
                 dist = 0.5 * (dist + self._previous_dist(remaining))   # damp the plan <-> drag feedback
             warm = remaining
-            tmin = self.tmin_model and (self.tmin_model, self.tmin_model.along(self.good[1], f.t - self.good[0],
-                                                                                nodes))
+            tmin = self._min_thrust(self.good[1], f.t - self.good[0])
+        elif self.seed is not None and self.seed.ok:
+            # the ignition decision's last plan, a burn from one step later: its drag is a far
+            # better start for the first plan's drag iteration than the uniform-stop guess
+            dist = plan_drag_profile(self.seed, 0.0, nodes, f.zone.alt_m, f.aero, sref, extra, f.body.wind_tab)
+            warm = self.seed.tf_s
+            tmin = self._min_thrust(self.seed)
+            self.seed = None      # once: after an engine-out the burn re-plans from its own state
         else:
             dist = guess_drag_profile(r, v, f.y[6], nodes, f.zone.alt_m, f.aero, sref, extra, f.body.wind_tab)
             warm = None
-            tmin = self.tmin_model and (self.tmin_model, self.tmin_model.guess(r, nodes))
+            tmin = self._min_thrust(None, r=r)
         its = 1 if self.good is not None else 2
         self.dist = dist
         self.dist_t0 = f.t
@@ -181,16 +188,25 @@ class LandingBurn:
                 # from the guess (zhuque3: that plan is 2 % cheaper than the burn the re-plans then
                 # find, and the burn flown on it costs 1 % more than the optimum)
                 dist, first, _ = converge_drag(r, v, f.y[6], self.limits, nodes, f.aero, sref, f.zone.alt_m, extra,
-                                               dist, f.body.wind_tab, budget, tmin=tmin)
+                                               dist, f.body.wind_tab, budget, tmin=tmin, tf0_s=warm)
                 self.dist, its, warm = dist, 1, first.tf_s if first is not None else None
-                if tmin and first is not None:
-                    tmin = (self.tmin_model, self.tmin_model.along(first, 0.0, nodes))
+                if first is not None:
+                    tmin = self._min_thrust(first)
             self._replan_chain(r, v, remaining, nodes, sref, extra, dist, warm, its, budget, tmin)
         except ReplanTimeout as exc:
             rep.timeouts += 1
             self._no_answer("timeout", f"re-plan budget ({budget.describe()}) ran out"
                             + (f" {exc}" if str(exc) else ""))
         rep.replan_iterations_max = max(rep.replan_iterations_max, budget.used)
+
+    def _min_thrust(self, plan, elapsed_s=0.0, r=None):
+        """(MinThrust, per-interval minimum thrust) for the planner, along ``plan`` shifted by the
+        time flown since it was made, or along the uniform-stop guess from ``r`` (plan None);
+        None when the recovery plan takes the pad's minimum on every interval."""
+        m, n = self.tmin_model, self.f.plan.landing_nodes
+        if m is None:
+            return None
+        return m, (m.along(plan, elapsed_s, n) if plan is not None else m.guess(r, n))
 
     def _previous_dist(self, remaining):
         """The previous re-plan's drag profile, to average with the new one.  'time' (default):

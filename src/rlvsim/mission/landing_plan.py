@@ -236,7 +236,8 @@ def plan_with_drag(r, v, m, limits, nodes, aero, sref_m2, zone_alt_m, extra, dis
 
 
 def converge_drag(r, v, m, limits, nodes, aero, sref_m2, zone_alt_m, extra, dist0, wind=None, budget=None,
-                  tol_m_s2=DRAG_TOL_M_S2, max_iterations=DRAG_ITERATIONS, coarse_tf=True, tmin=None):
+                  tol_m_s2=DRAG_TOL_M_S2, max_iterations=DRAG_ITERATIONS, coarse_tf=True, tmin=None,
+                  tf0_s=None):
     """The drag profile at its fixed point for a burn from (r, v, m): plan, re-evaluate the drag
     along the plan, average it with the previous profile (the undamped iteration oscillates) and
     plan again, until the profile changes by less than ``tol_m_s2`` at every node.  Each plan
@@ -245,14 +246,15 @@ def converge_drag(r, v, m, limits, nodes, aero, sref_m2, zone_alt_m, extra, dist
     plan was found, the last change of the profile in m/s^2).  Drag and time of flight depend on
     each other: holding the time of flight fixed while the drag converges stops at another point
     (zhuque3: a first plan 2.5 % cheaper than the burn the re-plans then find).  ``tmin``: as in
-    `plan_with_drag`; its profile follows each plan (undamped: the heights settle with the drag)."""
+    `plan_with_drag`; its profile follows each plan (undamped: the heights settle with the drag).
+    ``tf0_s``: a guess of the time of flight for the first plan's search (None: a cold search)."""
     from ..guidance.landing import solve_landing
     dist, plan, change = dist0, None, math.inf
     model, prof = tmin if tmin is not None else (None, None)
     for _ in range(max_iterations):
         lim = budget.kwargs() if budget is not None else {}
         p = solve_landing(r, v, m, limits, n_nodes=nodes, accel_disturbance_enu=dist,
-                          warm_start=plan.tf_s if plan is not None else None, min_error_fallback=False,
+                          warm_start=plan.tf_s if plan is not None else tf0_s, min_error_fallback=False,
                           coarse_tf=coarse_tf, thrust_min_N=prof, **lim)
         if budget is not None:
             budget.charge(p)
