@@ -103,8 +103,8 @@ def descent_and_landing(bf):
                                         warm, bf.aero, sref, gate_m=plan.landing_gate_m)
                     if nxt is None and warm is None:
                         nxt_share = feasible_from(probe, seg.t_s, seg.y, bf.zone, limits, bf.g,
-                                                 plan.landing_nodes, warm_share, bf.aero,
-                                                 sref, gate_m=plan.landing_gate_m)
+                                                  plan.landing_nodes, warm_share, bf.aero,
+                                                  sref, gate_m=plan.landing_gate_m)
                 if nxt is None and warm is None and adv > 0.0 and seg.event != "ground":
                     # armed inside the advance already: light now if a burn from the next step lands
                     probe = bf.body.clone()

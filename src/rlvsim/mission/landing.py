@@ -14,8 +14,8 @@ import numpy as np
 
 from ..earth.atmosphere import us76
 from ..flight.propagator import Body, Event
-from .landing_plan import (A_MIN_FLOOR, MinThrust, TOUCHDOWN_SPEED_M_S, ReplanBudget, ReplanTimeout, aim_below_m,
-                           converge_drag, guess_drag_profile, plan_drag_profile, plan_with_drag,
+from .landing_plan import (A_MIN_FLOOR, TOUCHDOWN_SPEED_M_S, MinThrust, ReplanBudget, ReplanTimeout,
+                           aim_below_m, converge_drag, guess_drag_profile, plan_drag_profile, plan_with_drag,
                            rotating_terms_enu, stops_above)
 
 TERMINAL_S = 2.0              # the last seconds of a plan are flown by the terminal feedback law
@@ -383,12 +383,13 @@ class LandingBurn:
 
     def _smoothed_height(self, h_nav, vz_nav) -> float:
         """The height the terminal law flies on: the navigated height through a complementary
-        filter with the navigated vertical speed at 50 Hz (predict with the mean vertical speed over
-        the step, then move 1 - exp(-dt / HEIGHT_FILTER_S) of the way to the measurement).  The navigation's white noise (0.1 m per call by default)
-        is cut to ~1/4 at 50 Hz; its bias passes unchanged (no filter can see it).  Unfiltered,
-        the law's (v^2 - v_td^2) / 2h divides that noise by the height left: in the last 0.3 m
-        Falcon 9's throttle chattered between 58 % and full and 18 of 200 dispersed drone-ship
-        runs landed hard (1 without the noise)."""
+        filter with the navigated vertical speed at 50 Hz (predict with the mean vertical speed
+        over the step, then move 1 - exp(-dt / HEIGHT_FILTER_S) of the way to the measurement).
+        The navigation's white noise (0.1 m per call by default) is cut to ~1/4 at 50 Hz; its
+        bias passes unchanged (no filter can see it).  Unfiltered, the law's (v^2 - v_td^2) / 2h
+        divides that noise by the height left: in the last 0.3 m Falcon 9's throttle chattered
+        between 58 % and full and 18 of 200 dispersed drone-ship runs landed hard (1 without the
+        noise)."""
         t, h_nav, vz_nav = self.f.t, float(h_nav), float(vz_nav)
         dt = t - self._t_f if self._h_f is not None else math.inf
         if dt > 0.05:
