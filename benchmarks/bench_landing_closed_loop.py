@@ -116,7 +116,6 @@ def engine_feasible_optimum(m, v, t0, y0, outer=6):
         p = q
         dist = 0.5 * (dist + plan_drag_profile(p, 0.0, nodes, bf.zone.alt_m, bf.aero, sref, extra,
                                                bf.body.wind_tab))
-    p.limits_used = lim
     return p, bf, n
 
 
