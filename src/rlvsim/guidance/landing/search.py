@@ -108,10 +108,20 @@ def tf_bounds(sp: Scaled):
 
 
 def _bracket_search(f, tf0: float, lo: float, hi: float, tol_rel: float) -> float | None:
-    """Local search from a guess tf0 (warm start): expand a bracket, then golden section."""
+    """Local search from a guess tf0 (warm start): expand a bracket, then golden section.  When
+    tf0 does not land: None (the caller searches a grid on the whole range), or, in the coarse
+    search of 'does a plan exist?' (tol_rel >= TF_RTOL_COARSE), probes near tf0 first (`_probe`):
+    near the latest ignition the fuel grows with the final time over the band of times that land,
+    the optimum sits on the band's lower edge, and that edge moves by a few per cent from one
+    ignition check to the next (zhuque3: 20-40 solves per check with the grid, ~30 fewer per run
+    with the probes)."""
     f0 = f(tf0)
     if math.isinf(f0):
-        return None
+        if tol_rel < TF_RTOL_COARSE:
+            return None
+        tf0 = _probe(f, tf0, lo, hi)
+        if tf0 is None:
+            return None
     step = 0.02 * tf0
     left, right = max(lo, tf0 - step), min(hi, tf0 + step)
     fl, fr = f(left), f(right)
@@ -131,6 +141,18 @@ def _bracket_search(f, tf0: float, lo: float, hi: float, tol_rel: float) -> floa
         if left <= lo or right >= hi:
             break
     return _golden(f, left, right, centre, tol_rel * centre)
+
+
+def _probe(f, tf0: float, lo: float, hi: float, rounds: int = 6):
+    """A final time that lands near tf0 (where none does): probe above and below, the steps
+    doubling from 3 %; None when none of the probes lands."""
+    step = 0.03 * tf0
+    for _ in range(rounds):
+        for t in (tf0 + step, tf0 - step):
+            if lo < t < hi and not math.isinf(f(t)):
+                return t
+        step *= 2.0
+    return None
 
 
 def _grid_search(f, lo: float, hi: float, tol_rel: float) -> float | None:
