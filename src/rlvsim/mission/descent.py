@@ -54,6 +54,7 @@ def descent_and_landing(bf):
     next_window = bf.t
     t_win = None
     warm = warm_share = None
+    its, its_share = [], []   # the verdicts' drag iterations' times of flight (`feasible_from`)
     n_armed = 0            # before the first feasible plan, check every third step only
     while True:
         alt = bf.rec.last[8] - bf.zone.alt_m
@@ -100,11 +101,11 @@ def descent_and_landing(bf):
                 nxt = nxt_share = None
                 if seg.event != "ground":
                     nxt = feasible_from(probe, seg.t_s, seg.y, bf.zone, limits_ign, bf.g, plan.landing_nodes,
-                                        warm, bf.aero, sref, gate_m=plan.landing_gate_m)
+                                        warm, bf.aero, sref, gate_m=plan.landing_gate_m, iterates=its)
                     if nxt is None and warm is None:
                         nxt_share = feasible_from(probe, seg.t_s, seg.y, bf.zone, limits, bf.g,
                                                   plan.landing_nodes, warm_share, bf.aero,
-                                                  sref, gate_m=plan.landing_gate_m)
+                                                  sref, gate_m=plan.landing_gate_m, iterates=its_share)
                 if nxt is None and warm is None and adv > 0.0 and seg.event != "ground":
                     # armed inside the advance already: light now if a burn from the next step lands
                     probe = bf.body.clone()

@@ -196,7 +196,7 @@ def rotating_terms_enu(body: Body, t, y, zone, g) -> np.ndarray:
 
 def plan_with_drag(r, v, m, limits, nodes, aero, sref_m2, zone_alt_m, extra, dist0, warm=None,
                    iterations=2, min_error_fallback=False, tf_s=None, wind=None, budget=None,
-                   verdict_only=False, tmin=None):
+                   verdict_only=False, tmin=None, starts=None, history=None):
     """Successive planning: plan with drag profile ``dist0``, re-evaluate the drag along that plan
     and plan again (drag depends on the trajectory, which depends on the drag).  ``tf_s`` fixes the
     time of flight (shrinking horizon); None searches it.  ``budget``: a `ReplanBudget` every solve
@@ -204,9 +204,12 @@ def plan_with_drag(r, v, m, limits, nodes, aero, sref_m2, zone_alt_m, extra, dis
     plan land?' matters: the time of flight is searched coarsely (`solve_landing`'s coarse_tf) and
     later iterations first try the previous iteration's time of flight.  ``tmin``: (a `MinThrust`,
     its profile for the first plan), re-evaluated along each plan like the drag; None: the limits'
-    minimum thrust on every interval."""
+    minimum thrust on every interval.  ``starts``: where iteration k's search of the time of flight
+    starts (s; None or missing: ``warm`` for the first, the previous iteration's time for the
+    others); ``history``: a list each iteration's time of flight is appended to (None if no plan)."""
     from ..guidance.landing import solve_landing
     model, prof = tmin if tmin is not None else (None, None)
+    starts = list(starts or ())
 
     def solve(dist, **kw):
         lim = budget.kwargs() if budget is not None else {}
@@ -224,8 +227,11 @@ def plan_with_drag(r, v, m, limits, nodes, aero, sref_m2, zone_alt_m, extra, dis
         if verdict_only and k > 0 and tf_s is None:        # the previous iteration's time of flight first
             plan = solve(dist, tf_s=warm, min_error_fallback=False)
         if plan is None or plan.status != "optimal":
-            plan = solve(dist, warm_start=warm, tf_s=tf_s, min_error_fallback=min_error_fallback and last,
+            start = starts[k] if k < len(starts) and starts[k] is not None else warm
+            plan = solve(dist, warm_start=start, tf_s=tf_s, min_error_fallback=min_error_fallback and last,
                          coarse_tf=verdict_only)
+        if history is not None:
+            history.append(plan.tf_s if plan.ok else None)
         if plan.status not in ("optimal", "min_error") or last:
             break
         dist = plan_drag_profile(plan, 0.0, nodes, zone_alt_m, aero, sref_m2, extra, wind)
@@ -285,14 +291,22 @@ def stops_above(r, v, m, limits, extra, margin: float = 0.9) -> bool:
     return brake > 0.0 and vz * vz / (2.0 * brake) < margin * h
 
 
-def feasible_from(body, t, y, zone, limits, g, nodes, warm, aero, sref_m2, verdict_only=True, gate_m=0.0):
+def feasible_from(body, t, y, zone, limits, g, nodes, warm, aero, sref_m2, verdict_only=True, gate_m=0.0,
+                  iterates=None):
     """A landing plan if the burn started at state (t, y); None when infeasible.  The plan is the
     fuel-optimal one with ``verdict_only=False``; with True (default: the ignition decision only
     asks whether one exists) its time of flight is searched coarsely (`plan_with_drag`).
     Drag enters per node, from a first-guess burn (speed falling linearly), then along the plan.
     With a previous plan (``warm``, made one check earlier), a burn of the same duration is tried
     first: one solve instead of a search over the time of flight.  ``gate_m``: the terminal gate the
-    plan aims for (`aim_below_m`)."""
+    plan aims for (`aim_below_m`).  ``iterates``: a list; in, the time of flight each drag iteration of
+    the verdict that made ``warm`` ended on, where this one's searches start (the first iteration's
+    optimum, on the guessed drag, moves ~1 % from one ignition check to the next, the second's a few
+    per cent; from ``warm``'s alone the first iteration searched ~20 % down and the second as far up
+    again); out, this verdict's."""
+    prev = list(iterates or ()) if warm is not None else []
+    if iterates is not None:
+        iterates.clear()
     r, v = zone.to_enu(t, y)
     r = r + np.array([0.0, 0.0, aim_below_m(limits, limits.dry_mass_kg, gate_m)])
     extra = rotating_terms_enu(body, t, y, zone, g)
@@ -303,8 +317,11 @@ def feasible_from(body, t, y, zone, limits, g, nodes, warm, aero, sref_m2, verdi
         plan = plan_with_drag(r, v, y[6], limits, nodes, aero, sref_m2, zone.alt_m, extra, dist, None, 1,
                               tf_s=warm.tf_s, wind=body.wind_tab)
         if plan.status == "optimal":
+            if iterates is not None:
+                iterates.extend([prev[0] if prev else None, plan.tf_s])
             return plan
     dist = guess_drag_profile(r, v, y[6], nodes, zone.alt_m, aero, sref_m2, extra, body.wind_tab)
     plan = plan_with_drag(r, v, y[6], limits, nodes, aero, sref_m2, zone.alt_m, extra, dist,
-                          warm.tf_s if warm is not None else None, wind=body.wind_tab, verdict_only=verdict_only)
+                          warm.tf_s if warm is not None else None, wind=body.wind_tab, verdict_only=verdict_only,
+                          starts=prev[:1] + [warm.tf_s if warm is not None else None], history=iterates)
     return plan if plan.status == "optimal" else None
