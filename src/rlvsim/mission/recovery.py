@@ -233,14 +233,15 @@ class BoosterFlight:
         q, h = peaks(hi)
         if q <= plan.entry_max_dynamic_pressure_Pa and h <= plan.entry_max_heating_proxy:
             return hi, q, h
+        q_lo = None                    # the peaks at lo, once lo is a bisection point
         for _ in range(12):
             mid = 0.5 * (lo + hi)
             q, h = peaks(mid)
             if q <= plan.entry_max_dynamic_pressure_Pa and h <= plan.entry_max_heating_proxy:
-                lo = mid
+                lo, q_lo = mid, (q, h)
             else:
                 hi = mid
-        q, h = peaks(lo)
+        q, h = q_lo if q_lo is not None else peaks(lo)
         return lo, q, h
 
     def _coast_and_entry(self):
