@@ -19,6 +19,7 @@ from .landing import limits_for
 from .landing_plan import feasible_from, ignition_window, one_d_ignition_altitude
 
 DRAG_MEASURE_Q_MIN_PA = 2000.0     # dynamic pressure from which the drag is measured (measure_drag)
+ARM_LEAD_S = 4.0   # start the planner's ignition checks this long before the 1-D window closes
 
 
 def landing_limits(bf, n_lit: int, reserve: int):
@@ -70,10 +71,12 @@ def descent_and_landing(bf):
             if t_win is None:
                 armed = alt < 10_000.0     # no 1-D window at all: let the planner judge
                 next_window = bf.t + 2.0
-            elif t_win - bf.t < 1.5 + adv:
+            elif t_win - bf.t < ARM_LEAD_S + adv:
                 armed = True
             else:
-                next_window = max(bf.t, t_win - 3.0)
+                # predict again half-way there: from 40 km up the prediction is up to ~8 s late
+                # (the grid fins have yet to steer), from a few seconds out within ~1.3 s
+                next_window = bf.t + max(0.5 * (t_win - ARM_LEAD_S - adv - bf.t), 1.0)
         if armed and fx.guidance_down(bf.t):
             # the solver gives no answer: fall back on the 1-D gate's last ignition instant
             if (t_win is not None and bf.t >= t_win) or _past_full_thrust_gate(bf, limits_full, dt):
