@@ -14,6 +14,7 @@ from .ascent import _event, engine_args
 from .landing import LandingReport
 
 G0 = 9.80665
+ENTRY_SPEED_TOL_M_S = 0.2   # the entry cut-off speed that keeps max-q and heating, found to this
 ENTRY_SHARE = 0.15    # share of the propellant above the landing keep that the boostback leaves for entry
 
 
@@ -230,19 +231,39 @@ class BoosterFlight:
                     break
             return qmax, heat
 
-        q, h = peaks(hi)
-        if q <= plan.entry_max_dynamic_pressure_Pa and h <= plan.entry_max_heating_proxy:
-            return hi, q, h
-        q_lo = None                    # the peaks at lo, once lo is a bisection point
-        for _ in range(12):
-            mid = 0.5 * (lo + hi)
-            q, h = peaks(mid)
-            if q <= plan.entry_max_dynamic_pressure_Pa and h <= plan.entry_max_heating_proxy:
-                lo, q_lo = mid, (q, h)
+        def excess(qh):                # > 0: a bound is broken (relative to the bound)
+            return max(qh[0] / plan.entry_max_dynamic_pressure_Pa, qh[1] / plan.entry_max_heating_proxy) - 1.0
+
+        q_hi = peaks(hi)
+        if excess(q_hi) <= 0.0:
+            return (hi, *q_hi)
+        # the speed where the first bound is met: regula falsi (Illinois) on the excess, which is
+        # smooth in the cut-off speed, between a speed that keeps the bounds (lo) and one that
+        # breaks them (hi), to ENTRY_SPEED_TOL_M_S; the answer is the side that keeps them.  (A
+        # bisection to the same resolution took 12 predictions; this takes ~5.)
+        q_lo = peaks(lo)
+        e_lo, e_hi = excess(q_lo), excess(q_hi)
+        if e_lo > 0.0:                 # even the lowest speed breaks a bound: fly it anyway
+            return (lo, *q_lo)
+        side = 0
+        for _ in range(40):
+            if hi - lo <= ENTRY_SPEED_TOL_M_S:
+                break
+            mid = hi - e_hi * (hi - lo) / (e_hi - e_lo)
+            mid = min(max(mid, lo + 0.25 * ENTRY_SPEED_TOL_M_S), hi - 0.25 * ENTRY_SPEED_TOL_M_S)
+            qm = peaks(mid)
+            em = excess(qm)
+            if em <= 0.0:
+                lo, e_lo, q_lo = mid, em, qm
+                if side == -1:
+                    e_hi *= 0.5
+                side = -1
             else:
-                hi = mid
-        q, h = q_lo if q_lo is not None else peaks(lo)
-        return lo, q, h
+                hi, e_hi = mid, em
+                if side == 1:
+                    e_lo *= 0.5
+                side = 1
+        return (lo, *q_lo)
 
     def _coast_and_entry(self):
         plan = self.plan
