@@ -79,3 +79,18 @@ def test_case_b_max_min_max_and_lossless():
     horiz = np.hypot(plan.r_enu_m[:, 0], plan.r_enu_m[:, 1])
     gs = math.radians(86.0)
     assert np.all(horiz * math.cos(gs) <= plan.r_enu_m[:, 2] * math.sin(gs) + 1e-3)
+
+
+@pytest.mark.parametrize("guess_s", [70.0, 84.0])
+def test_coarse_search_from_a_guess_that_does_not_land(guess_s):
+    """Case A lands only for tf in about 76-80 s.  The coarse search ('does a plan exist?', 2 % on
+    tf) from a guess just outside that band probes near the guess before searching the whole range:
+    it finds the same optimum, in fewer interior-point iterations than a search with no guess."""
+    fine = solve_landing(R0, V0_A, 1905.0, MARS, n_nodes=50)
+    cold = solve_landing(R0, V0_A, 1905.0, MARS, n_nodes=50, coarse_tf=True)
+    plan = solve_landing(R0, V0_A, 1905.0, MARS, n_nodes=50, coarse_tf=True, warm_start=guess_s)
+    assert plan.status == "optimal"
+    assert plan.tf_s == pytest.approx(fine.tf_s, rel=0.02)          # the coarse search's tolerance
+    # fuel is flat in tf inside the narrow band: within 0.1 % of the fine optimum (measured 1e-5)
+    assert plan.fuel_kg == pytest.approx(fine.fuel_kg, rel=1e-3)
+    assert plan.iterations < cold.iterations
