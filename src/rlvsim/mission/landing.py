@@ -23,7 +23,7 @@ GATE_ENTRY_M = 0.05           # the terminal law aims at the gate until this clo
 HEIGHT_FILTER_S = 0.15        # time constant of the terminal law's height filter (`_smoothed_height`)
 FINAL_S = 0.5                 # in the last half second before contact ...
 FINAL_TILT_DEG = 3.0          # ... the thrust tilts at most this much (touchdown criterion: 5 deg)
-RESERVE_SEARCH_EVERY = 5      # cycles on the full-thrust reserve: search a new time of flight every 5th
+RESERVE_SEARCH_EVERY = 5      # on the full-thrust reserve, every 5th cycle makes the whole planning-share chain
 # fallback-log kinds that are records, not fallbacks (not counted in LandingReport.fallbacks)
 NOT_FALLBACKS = ("terminal_law", "engine_out_replan")
 
@@ -251,24 +251,26 @@ class LandingBurn:
             rep.fallbacks += 1
             rep.fallback_log.append((round(f.t, 3), "infeasible", "even minimum thrust stops above the pad"))
             return True
+        # On the full-thrust reserve (the last cycles' planning-share plans all failed) only every
+        # fifth cycle makes the whole planning-share chain; the others try the same touchdown
+        # time alone.  In 70 dispersed zhuque3 and falcon9-droneship runs, of the runs of reserve
+        # cycles that ended on a planning-share plan ~86 % ended on that one, ~11 % on the
+        # touchdown +-0.3 s (2 more solves a cycle) and ~3 % on a new time of flight (11 more: it
+        # found a plan in 1 of ~800 reserve cycles).  Never searching is wrong: dispersed zhuque3
+        # run 44 then flew 18 s on the reserve, found no plan at all and crashed.
+        whole = self.on_reserve % RESERVE_SEARCH_EVERY == 0
         if self.good is not None:
             # shrinking horizon: keep the planned touchdown time.  Re-optimising the time of flight
             # at every re-plan lets a fuel-optimal planner postpone its maximum-thrust arc again
             # and again (it always starts with the cheap minimum-thrust arc) until nothing lands.
-            for tf in (remaining, remaining + 0.3, remaining - 0.3):
+            for tf in (remaining, remaining + 0.3, remaining - 0.3) if whole else (remaining,):
                 p = plan_with_drag(r, v, f.y[6], self.limits, nodes, f.aero, sref, f.zone.alt_m, extra, dist,
                                    None, 1, tf_s=tf, wind=f.body.wind_tab, budget=budget, tmin=tmin)
                 if p.status == "optimal":
                     self.good, self.on_reserve = (f.t, p), 0
                     return False
         p = None
-        if self.on_reserve % RESERVE_SEARCH_EVERY == 0:
-            # a new time of flight.  While the burn flies on the thrust reserve, only every fifth
-            # cycle: such runs of full-thrust cycles end when a planning-share plan with the same
-            # touchdown time lands again (the three tries above).  In 70 dispersed runs (zhuque3,
-            # falcon9-droneship) the search found a plan in 1 of ~800 such cycles, for 11 solves
-            # each.  Never searching is wrong too: dispersed zhuque3 run 44 then flew 18 s on the
-            # reserve, found no plan at all and crashed.
+        if whole:            # a new time of flight
             p = plan_with_drag(r, v, f.y[6], self.limits, nodes, f.aero, sref, f.zone.alt_m, extra, dist, warm, its,
                                wind=f.body.wind_tab, budget=budget, tmin=tmin)
             if p.status == "optimal":
