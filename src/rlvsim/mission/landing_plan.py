@@ -240,7 +240,9 @@ def plan_with_drag(r, v, m, limits, nodes, aero, sref_m2, zone_alt_m, extra, dis
     time of flight (shrinking horizon); None searches it.  ``budget``: a `ReplanBudget` every solve
     draws from (ReplanTimeout when it runs out); None: unlimited.  ``verdict_only``: only 'does a
     plan land?' matters: the time of flight is searched coarsely (`solve_landing`'s coarse_tf) and
-    later iterations first try the previous iteration's time of flight.  ``tmin``: (a `MinThrust`,
+    later iterations first try the previous iteration's time of flight (unless ``starts`` gives
+    them a start: then they search from it at once; near the latest ignition the first iteration's
+    time lies ~20 % below the second's band and that try never lands).  ``tmin``: (a `MinThrust`,
     its profile for the first plan), re-evaluated along each plan like the drag; None: the limits'
     minimum thrust on every interval.  ``starts``: where iteration k's search of the time of flight
     starts (s; None or missing: ``warm`` for the first, the previous iteration's time for the
@@ -262,8 +264,8 @@ def plan_with_drag(r, v, m, limits, nodes, aero, sref_m2, zone_alt_m, extra, dis
     for k in range(iterations):
         last = k == iterations - 1
         plan = None
-        if verdict_only and k > 0 and tf_s is None:        # the previous iteration's time of flight first
-            plan = solve(dist, tf_s=warm, min_error_fallback=False)
+        if verdict_only and k > 0 and tf_s is None and not (k < len(starts) and starts[k] is not None):
+            plan = solve(dist, tf_s=warm, min_error_fallback=False)   # the previous iteration's tf first
         if plan is None or plan.status != "optimal":
             start = starts[k] if k < len(starts) and starts[k] is not None else warm
             plan = solve(dist, warm_start=start, tf_s=tf_s, min_error_fallback=min_error_fallback and last,
