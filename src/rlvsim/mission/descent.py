@@ -16,7 +16,7 @@ from ..flight import dynamics as D
 from ..flight.propagator import Event
 from ..guidance.descent import steer
 from .landing import limits_for
-from .landing_plan import feasible_from, ignition_window, one_d_ignition_altitude
+from .landing_plan import VerdictMemo, feasible_from, ignition_window, one_d_ignition_altitude
 
 DRAG_MEASURE_Q_MIN_PA = 2000.0     # dynamic pressure from which the drag is measured (measure_drag)
 ARM_LEAD_S = 4.0   # start the planner's ignition checks this long before the 1-D window closes
@@ -55,7 +55,7 @@ def descent_and_landing(bf):
     next_window = bf.t
     t_win = None
     warm = warm_share = None
-    its, its_share = [], []   # the verdicts' drag iterations' times of flight (`feasible_from`)
+    memo, memo_share = VerdictMemo(), VerdictMemo()   # what each kind of verdict left for the next
     n_armed = 0            # before the first feasible plan, check every third step only
     while True:
         alt = bf.rec.last[8] - bf.zone.alt_m
@@ -103,8 +103,8 @@ def descent_and_landing(bf):
                 seg = probe.propagate(bf.t, bf.nav_state(), bf.t + dt + adv, [ground])
                 nxt = nxt_share = None
                 if seg.event != "ground":
-                    nxt, nxt_share = _verdicts(bf, probe, seg, sref, (limits_ign, warm, its),
-                                               (limits, warm_share, its_share))
+                    nxt, nxt_share = _verdicts(bf, probe, seg, sref, (limits_ign, warm, memo),
+                                               (limits, warm_share, memo_share))
                 if nxt is None and warm is None and adv > 0.0 and seg.event != "ground":
                     # armed inside the advance already: light now if a burn from the next step lands
                     probe = bf.body.clone()
@@ -135,18 +135,18 @@ def descent_and_landing(bf):
 def _verdicts(bf, probe, seg, sref, margin, share):
     """The ignition check's verdicts for a burn from ``seg``'s state: (plan with the ignition
     margin or None, plan with the planning share or None); each of ``margin`` and ``share`` is
-    (limits, the previous check's plan, its `feasible_from` iterates).  The share's verdict is
-    only made while the margin's finds nothing and never has.  Once a margin verdict has found
-    nothing (its iterates are filled) and nothing has landed since, the share's verdict comes first:
+    (limits, the previous check's plan, its `VerdictMemo`).  The share's verdict is only made
+    while the margin's finds nothing and never has.  Once a margin verdict has found nothing (its
+    memo says one was made) and nothing has landed since, the share's verdict comes first:
     it plans with more thrust, so where it finds nothing the margin's cannot either, and the checks
     before the first plan (falcon9-rtls: ~8 s of them) cost half."""
     plan = bf.plan
 
-    def verdict(limits, warm, its):
+    def verdict(limits, warm, memo):
         return feasible_from(probe, seg.t_s, seg.y, bf.zone, limits, bf.g, plan.landing_nodes, warm, bf.aero, sref,
-                             gate_m=plan.landing_gate_m, iterates=its)
+                             gate_m=plan.landing_gate_m, memo=memo)
 
-    if margin[1] is None and share[1] is None and margin[2]:
+    if margin[1] is None and share[1] is None and margin[2].made:
         nxt_share = verdict(*share)
         if nxt_share is None:
             return None, None

@@ -4,6 +4,7 @@ feasible" (used by the ignition decision and by the closed loop in mission.landi
 from __future__ import annotations
 
 import math
+from dataclasses import dataclass, field
 
 import numpy as np
 
@@ -331,37 +332,53 @@ def stops_above(r, v, m, limits, extra, margin: float = 0.9) -> bool:
     return brake > 0.0 and vz * vz / (2.0 * brake) < margin * h
 
 
+@dataclass
+class VerdictMemo:
+    """What one ignition verdict (`feasible_from`) leaves for the next, made one step later:
+    ``tf_s``, the time of flight each drag iteration ended on (None where it found no plan), where
+    the next verdict's searches start (the first iteration's optimum, on the guessed drag, moves
+    ~1 % from one check to the next, the second's a few per cent; from the previous plan's time
+    alone the first iteration searched ~20 % down and the second as far up again); ``searched``,
+    the one-solve try at the previous plan's time of flight failed (or was skipped for that): the
+    later verdicts skip it, because from there to the latest ignition the band of times that land
+    moves up past each plan's time (zhuque3: every such try failed); ``made``, a verdict was made."""
+    tf_s: list = field(default_factory=list)
+    searched: bool = False
+    made: bool = False
+
+
 def feasible_from(body, t, y, zone, limits, g, nodes, warm, aero, sref_m2, verdict_only=True, gate_m=0.0,
-                  iterates=None):
+                  memo: VerdictMemo | None = None):
     """A landing plan if the burn started at state (t, y); None when infeasible.  The plan is the
     fuel-optimal one with ``verdict_only=False``; with True (default: the ignition decision only
     asks whether one exists) its time of flight is searched coarsely (`plan_with_drag`).
     Drag enters per node, from a first-guess burn (speed falling linearly), then along the plan.
     With a previous plan (``warm``, made one check earlier), a burn of the same duration is tried
     first: one solve instead of a search over the time of flight.  ``gate_m``: the terminal gate the
-    plan aims for (`aim_below_m`).  ``iterates``: a list; in, the time of flight each drag iteration of
-    the verdict that made ``warm`` ended on, where this one's searches start (the first iteration's
-    optimum, on the guessed drag, moves ~1 % from one ignition check to the next, the second's a few
-    per cent; from ``warm``'s alone the first iteration searched ~20 % down and the second as far up
-    again); out, this verdict's."""
-    prev = list(iterates or ()) if warm is not None else []
-    if iterates is not None:
-        iterates.clear()
+    plan aims for (`aim_below_m`).  ``memo``: the `VerdictMemo` the verdict that made ``warm`` left
+    (read, then overwritten with this one's)."""
+    prev = list(memo.tf_s) if (memo is not None and warm is not None) else []
+    try_warm = warm is not None and not (memo is not None and memo.searched)
+    if memo is not None:
+        memo.tf_s, memo.searched, memo.made = [], False, True
     r, v = zone.to_enu(t, y)
     r = r + np.array([0.0, 0.0, aim_below_m(limits, limits.dry_mass_kg, gate_m)])
     extra = rotating_terms_enu(body, t, y, zone, g)
     if stops_above(r, v, y[6], limits, extra):
         return None
-    if warm is not None:
+    if try_warm:
         dist = plan_drag_profile(warm, 0.0, nodes, zone.alt_m, aero, sref_m2, extra, body.wind_tab)
         plan = plan_with_drag(r, v, y[6], limits, nodes, aero, sref_m2, zone.alt_m, extra, dist, None, 1,
                               tf_s=warm.tf_s, wind=body.wind_tab)
         if plan.status == "optimal":
-            if iterates is not None:
-                iterates.extend([prev[0] if prev else None, plan.tf_s])
+            if memo is not None:
+                memo.tf_s = [prev[0] if prev else None, plan.tf_s]
             return plan
+    if memo is not None:
+        memo.searched = warm is not None       # the try at warm's time failed, or was skipped for it
     dist = guess_drag_profile(r, v, y[6], nodes, zone.alt_m, aero, sref_m2, extra, body.wind_tab)
     plan = plan_with_drag(r, v, y[6], limits, nodes, aero, sref_m2, zone.alt_m, extra, dist,
                           warm.tf_s if warm is not None else None, wind=body.wind_tab, verdict_only=verdict_only,
-                          starts=prev[:1] + [warm.tf_s if warm is not None else None], history=iterates)
+                          starts=prev[:1] + [warm.tf_s if warm is not None else None],
+                          history=memo.tf_s if memo is not None else None)
     return plan if plan.status == "optimal" else None
