@@ -131,8 +131,9 @@ def ignition_window(body, t, y, zone, limits, g, step_s=0.5, max_s=600.0):
     checking with the planner shortly before it, not at an earlier feasible window high up, where
     waiting lets drag take speed off for free.  (The rule-of-thumb gate with a third of today's
     drag, `one_d_ignition_altitude`, never opened for falcon9-rtls, whose drag at ignition is ~2 g:
-    the checks then started at 10 km, ~8 s early.  This one is within 1.3 s of the planner's latest
-    ignition on the three missions' dispersed runs, mostly later than it.)"""
+    the checks then started at 10 km, ~8 s early.  This one was within 1.3 s of the planner's latest
+    ignition on 9 dispersed runs of the three missions, predicted from a few seconds out; mostly
+    later than it.)"""
     from ..flight import dynamics as D
     from ..flight.propagator import Event
     probe = body.clone()
@@ -354,7 +355,8 @@ def feasible_from(body, t, y, zone, limits, g, nodes, warm, aero, sref_m2, verdi
     asks whether one exists) its time of flight is searched coarsely (`plan_with_drag`).
     Drag enters per node, from a first-guess burn (speed falling linearly), then along the plan.
     With a previous plan (``warm``, made one check earlier), a burn of the same duration is tried
-    first: one solve instead of a search over the time of flight.  ``gate_m``: the terminal gate the
+    first, one solve instead of a search over the time of flight, until such a try has failed
+    (``memo``).  ``gate_m``: the terminal gate the
     plan aims for (`aim_below_m`).  ``memo``: the `VerdictMemo` the verdict that made ``warm`` left
     (read, then overwritten with this one's)."""
     prev = list(memo.tf_s) if (memo is not None and warm is not None) else []
