@@ -1,7 +1,7 @@
 """Closed-loop landing burn: wall time (target <= 0.3 s for a ~20-30 s burn re-planned at >= 5 Hz)
 and fuel used against the open-loop optimum from the same ignition state (target within 1 %).
 
-    python benchmarks/bench_landing_closed_loop.py [MISSION ...]      (default: falcon9-rtls zhuque3)
+    python benchmarks/bench_landing_closed_loop.py [MISSION ...]      (default: the three missions)
 
 The ignition state is the nominal flight's.  The closed loop (`landing_trial`) flies the real
 dynamics with 5 Hz re-plans and the terminal law.  The open-loop optimum is the planner's
@@ -18,11 +18,18 @@ loop, until the drag changes by < 1e-3 m/s^2).  Its fuel is given two ways:
   with like.  At part throttle the back-pressure loss is a larger share of the thrust, so the real
   engine burns more per newton than the planner's model (e.g. ~8 % more at Falcon 9's minimum).
 
-The reference is the plain hoverslam: the optimum aims its last maximum-thrust arc at the pad
-surface at the 1 m/s contact speed, with no terminal gate.  The closed loop flies the mission's
-terminal gate (recovery `landing_gate_m`, default 1 m: the last metres at minimum-thrust
-deceleration so that a height error of the navigation changes the contact speed little); the
-script flies gates of 0, 1, 2 and 5 m from the same state to show what that robustness costs.
+The reference flies the same terminal gate as the closed loop (recovery `landing_gate_m`, default
+1 m: the last metres at minimum-thrust deceleration, so that a height error d of the navigation
+changes the contact speed only to v^2 = v_td^2 + 2 a_min d).  Like the planning share, the gate is a
+requirement the landing is designed to (here: contact <= 2 m/s with the altimeter 3 sigma off), not
+a loss of the closed loop, so the optimum meets it too (`landing_reference.gated_fuel`): the plan
+aimed through the gate (`aim_below_m`), costed with the engine down to the gate, then the gate
+flown open loop at minimum throttle to contact.  Printed as well: the plain hoverslam (the last
+maximum-thrust arc at the pad surface at 1 m/s, no gate), the open loop's own price for the gate
+(gated / plain) and the closed loop flown with gates of 0, 1, 2 and 5 m from the same state.  A
+plain hoverslam cannot be flown to a 2 m/s contact limit with a 0.3 m (1 sigma) altimeter (zhuque3:
+0.3 m of error gives 2.8 m/s, tests/test_landing_gate.py), so it bounds the fuel from below; it is
+not a target a closed loop can be held to.
 
 Also printed: the engine-feasible optimum (`engine_feasible_optimum`, solved on the CVXPY/Clarabel
 path), whose minimum thrust is the engines' at each interval's height, as the closed loop's planner
@@ -41,8 +48,9 @@ import time
 
 import numpy as np
 
+from rlvsim.mission.landing_reference import engine_fuel, gated_fuel, open_loop_optimum
+
 COLS = ["x_eci_m", "y_eci_m", "z_eci_m", "vx_eci_m_s", "vy_eci_m_s", "vz_eci_m_s", "mass_kg"]
-G0 = 9.80665
 
 
 def ignition_state(name):
@@ -54,38 +62,6 @@ def ignition_state(name):
     tr = simulate(m, v).stage("booster").trajectory
     i = int(np.where(tr["phase"] == "landing_burn")[0][0]) - 1
     return m, v, tr["time_s"][i], np.array([tr[c][i] for c in COLS])
-
-
-def open_loop_optimum(m, v, t0, y0, share=None, tol=1e-3, max_iter=40):
-    """Converged open-loop optimum from (t0, y0) and the BoosterFlight it was planned for."""
-    from dataclasses import replace
-    from types import SimpleNamespace
-
-    from rlvsim.flight.propagator import EarthModel
-    from rlvsim.flight.recorder import Recorder
-    from rlvsim.mission.descent import landing_limits
-    from rlvsim.mission.landing_plan import aim_below_m, converge_drag, guess_drag_profile, rotating_terms_enu
-    from rlvsim.mission.recovery import BoosterFlight
-    bf = BoosterFlight(m, v, SimpleNamespace(t_sep=t0, y_sep=y0, booster_mass_sep_kg=y0[6]), Recorder("b"), [],
-                       EarthModel())
-    plan = m.recovery
-    n = bf._engines("landing")[0]
-    lim = landing_limits(bf, n, 0)                      # what the closed loop plans with (no margin)
-    if share is not None:
-        lim = replace(lim, thrust_max_N=lim.thrust_max_N / plan.landing_throttle_plan * share)
-    sref = v.stages[0].reference_area_m2
-    r, vel = bf.zone.to_enu(t0, y0)
-    r = r + np.array([0.0, 0.0, aim_below_m(lim, lim.dry_mass_kg, gate_m=0.0)])   # the plain hoverslam to the pad
-    extra = rotating_terms_enu(bf.body, t0, y0, bf.zone, bf.g)
-    nodes = plan.landing_nodes
-    dist = guess_drag_profile(r, vel, y0[6], nodes, bf.zone.alt_m, bf.aero, sref, extra, bf.body.wind_tab)
-    # the closed loop's own fixed-point iteration (damped), to 1e-3 m/s^2 with full-precision searches
-    dist, p, change = converge_drag(r, vel, y0[6], lim, nodes, bf.aero, sref, bf.zone.alt_m, extra, dist,
-                                    bf.body.wind_tab, tol_m_s2=tol, max_iterations=max_iter, coarse_tf=False)
-    if p is None:
-        raise RuntimeError("no landing plan from the ignition state")
-    p.limits_used, p.dist_used = lim, dist
-    return p, bf, n, change
 
 
 def engine_feasible_optimum(m, v, t0, y0, outer=6):
@@ -119,21 +95,6 @@ def engine_feasible_optimum(m, v, t0, y0, outer=6):
     return p, bf, n
 
 
-def engine_fuel(plan, bf, n_lit, engine, substeps=20):
-    """Fuel the simulator's engine burns flying ``plan``'s thrust profile (u = T/m held per interval,
-    as the planner does; back-pressure at each instant's height from the plan)."""
-    from rlvsim.earth.atmosphere import us76
-    mass = plan.mass_kg[0]
-    c_vac = engine.isp_vac_s * G0
-    for k in range(len(plan.thrust_enu_N)):
-        dt = (plan.t_s[k + 1] - plan.t_s[k]) / substeps
-        u = np.linalg.norm(plan.thrust_enu_N[k]) / plan.mass_kg[k]
-        for j in range(substeps):
-            h = bf.zone.alt_m + np.interp(plan.t_s[k] + (j + 0.5) * dt, plan.t_s, plan.r_enu_m[:, 2])
-            mass -= dt * (mass * u + n_lit * us76(max(h, -1000.0))[1] * engine.exit_area_m2) / c_vac
-    return plan.mass_kg[0] - mass
-
-
 def main(name="falcon9-rtls", repeats=5):
     from rlvsim.mission.descent import fly_from
     from rlvsim.mission.landing import TERMINAL_S
@@ -156,6 +117,9 @@ def main(name="falcon9-rtls", repeats=5):
 
     opt, bfo, n, change = open_loop_optimum(m, v, t0, y0)
     eng = engine_fuel(opt, bfo, n, v.stages[0].engine)
+    gate = m.recovery.landing_gate_m
+    gopt, _, _, gchange = open_loop_optimum(m, v, t0, y0, gate_m=gate)
+    geng, v_contact, t_gate = gated_fuel(gopt, bfo, n, v.stages[0].engine, gate)
     full, _, _, _ = open_loop_optimum(m, v, t0, y0, share=1.0)
     lb = bf.info["landing_burn"]
     print(f"== {name}: outcome {bf.outcome}, burn {lb['duration_s']:.1f} s, {lb['replans']} re-plans, "
@@ -166,15 +130,21 @@ def main(name="falcon9-rtls", repeats=5):
     print(f"closed loop: {used:.0f} kg ({y0[6] - m_term:.0f} kg to the terminal law's hand-over "
           f"{TERMINAL_S:.0f} s before touchdown, {m_term - tab['mass_kg'][-1]:.0f} kg after); its first plan "
           f"{rep.plans[0][1].fuel_kg:.0f} kg, tf {rep.plans[0][1].tf_s:.2f} s")
-    print(f"open-loop optimum, plan share {m.recovery.landing_throttle_plan:g} ({opt.status}, tf {opt.tf_s:.2f} s, "
-          f"drag fixed point to {change:.1e} m/s^2): planner model {opt.fuel_kg:.0f} kg, engine model {eng:.0f} kg")
-    print(f"fuel ratio closed loop / open-loop optimum: {used / eng:.4f} (engine model, like with like; "
-          f"target <= 1.01), {used / opt.fuel_kg:.4f} (planner model)")
+    print(f"open-loop optimum through the same {gate:g} m terminal gate, plan share {m.recovery.landing_throttle_plan:g} "
+          f"({gopt.status}, tf {gopt.tf_s:.2f} s, drag fixed point to {gchange:.1e} m/s^2): planner model "
+          f"{gopt.fuel_kg:.0f} kg to rest {-gopt.aim_m:.2f} m above the pad; engine model {geng:.0f} kg flown to the "
+          f"gate and then {t_gate:.2f} s at minimum throttle to contact at {v_contact:.2f} m/s")
+    print(f"fuel ratio closed loop / open-loop optimum: {used / geng:.4f} (same gate, engine model, like with like; "
+          f"target <= 1.01)")
+    print(f"plain hoverslam optimum (no gate: last arc at the pad at 1 m/s; {opt.status}, tf {opt.tf_s:.2f} s, drag "
+          f"to {change:.1e} m/s^2): planner model {opt.fuel_kg:.0f} kg, engine model {eng:.0f} kg: ratio closed "
+          f"loop / it {used / eng:.4f} (engine model), {used / opt.fuel_kg:.4f} (planner model); the gate's "
+          f"own price in the open loop {geng / eng:.4f}")
     print(f"information: optimum at full thrust (share 1) {full.fuel_kg:.0f} kg planner model, "
           f"{engine_fuel(full, bfo, n, v.stages[0].engine):.0f} kg engine model (tf {full.tf_s:.2f} s)")
     pe, bfe, ne = engine_feasible_optimum(m, v, t0, y0)
     enge = engine_fuel(pe, bfe, ne, v.stages[0].engine)
-    print(f"engine-feasible optimum (each interval's minimum thrust at its height): tf {pe.tf_s:.2f} s, planner "
+    print(f"engine-feasible optimum (no gate; each interval's minimum thrust at its height): tf {pe.tf_s:.2f} s, planner "
           f"model {pe.fuel_kg:.0f} kg, engine model {enge:.0f} kg: ratio closed loop / it {used / enge:.4f}")
     # the terminal gate (recovery landing_gate_m): the last metres at minimum-thrust deceleration,
     # robust to a height error of the navigation, paid for in gravity loss
@@ -184,7 +154,7 @@ def main(name="falcon9-rtls", repeats=5):
         bg = fly_from(mg, v, t0, y0, "landing_burn")
         gates.append(f"{gate:g} m {(y0[6] - bg.rec.table()['mass_kg'][-1]) / eng:.4f} ({bg.outcome})")
     print(f"ratio by terminal gate (default {m.recovery.landing_gate_m:g} m): " + ", ".join(gates))
-    return used / eng
+    return used / geng
 
 
 if __name__ == "__main__":
