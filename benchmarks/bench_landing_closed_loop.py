@@ -78,7 +78,7 @@ def engine_feasible_optimum(m, v, t0, y0, outer=6):
     p, bf, n, _ = open_loop_optimum(m, v, t0, y0)
     lim = p.limits_used
     sref = v.stages[0].reference_area_m2
-    nodes = m.recovery.landing_nodes
+    nodes = len(p.dist_used)                             # the reference's nodes
     model = MinThrust(v.stages[0].engine, n, bf.zone.alt_m, lim.thrust_min_N, lim.thrust_max_N)
     r, vel = bf.zone.to_enu(t0, y0)
     r = r + np.array([0.0, 0.0, aim_below_m(lim, lim.dry_mass_kg, gate_m=0.0)])
