@@ -23,10 +23,12 @@ from .boostback import ZoneFrame
 
 G0 = 9.80665
 # integration tolerances of the prediction (at least this loose; the flight's own body may be
-# tighter): on 373 recorded zhuque3 descent states the rest point moves < 0.1 m (ignition < 3 ms)
-# from a 1e-11 reference, at ~60 % of the steps of rtol 1e-9 / atol 1e-6
-PREDICT_RTOL = 1e-8
-PREDICT_ATOL = 1e-5
+# tighter).  On the 60 steering states of the nominal zhuque3 descent, against 1e-8 / 1e-5: the
+# fins' angle moves < 5e-5 rad and the predicted miss < 0.17 m, at 0.164 ms per steering call
+# instead of 0.244 (two predictions each); 200 dispersed runs of each mission land the same, with
+# the same propellant (mean difference < 1.5 kg, SE 4.4)
+PREDICT_RTOL = 1e-6
+PREDICT_ATOL = 1e-3
 
 
 @dataclass(frozen=True)
