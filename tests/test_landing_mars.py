@@ -94,3 +94,25 @@ def test_coarse_search_from_a_guess_that_does_not_land(guess_s):
     # fuel is flat in tf inside the narrow band: within 0.1 % of the fine optimum (measured 1e-5)
     assert plan.fuel_kg == pytest.approx(fine.fuel_kg, rel=1e-3)
     assert plan.iterations < cold.iterations
+
+
+@pytest.mark.parametrize("guess_s", [72.0, 78.0, None])
+def test_first_landing_stops_at_a_time_of_flight_that_lands(guess_s):
+    """``first_landing`` (the ignition decision's last drag iteration: 'does a plan exist?') returns
+    the first time of flight that lands, the guess itself when it does, a probe near it or the grid
+    otherwise: a landing plan in fewer solves than the coarse optimum, inside case A's 76-80 s band,
+    never cheaper than the optimum."""
+    fine = solve_landing(R0, V0_A, 1905.0, MARS, n_nodes=50)
+    coarse = solve_landing(R0, V0_A, 1905.0, MARS, n_nodes=50, coarse_tf=True, warm_start=guess_s)
+    first = solve_landing(R0, V0_A, 1905.0, MARS, n_nodes=50, coarse_tf=True, warm_start=guess_s,
+                          first_landing=True)
+    assert first.status == "optimal"
+    assert 75.0 < first.tf_s < 81.0
+    assert first.fuel_kg >= fine.fuel_kg * (1.0 - 1e-6)            # optimum of a fixed tf: no lower
+    assert first.iterations < coarse.iterations
+    if guess_s == 78.0:                                             # inside the band: one solve
+        assert first.tf_s == pytest.approx(78.0)
+    # infeasible stays infeasible: 300 m/s straight down at 1.5 km (~12 km needed to stop at ~3.8 m/s^2)
+    none = solve_landing(R0, [0.0, 0.0, -300.0], 1905.0, MARS, n_nodes=50, coarse_tf=True,
+                         warm_start=guess_s, first_landing=True, min_error_fallback=False)
+    assert none.status == "infeasible"

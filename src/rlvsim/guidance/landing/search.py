@@ -107,21 +107,23 @@ def tf_bounds(sp: Scaled):
     return lo, max(hi, lo * 1.0001)
 
 
-def _bracket_search(f, tf0: float, lo: float, hi: float, tol_rel: float) -> float | None:
+def _bracket_search(f, tf0: float, lo: float, hi: float, tol_rel: float, first: bool = False) -> float | None:
     """Local search from a guess tf0 (warm start): expand a bracket, then golden section.  When
     tf0 does not land: None (the caller searches a grid on the whole range), or, in the coarse
     search of 'does a plan exist?' (tol_rel >= TF_RTOL_COARSE), probes near tf0 first (`_probe`):
     near the latest ignition the fuel grows with the final time over the band of times that land,
     the optimum sits on the band's lower edge, and that edge moves by a few per cent from one
     ignition check to the next (zhuque3: 20-40 solves per check with the grid, ~30 fewer per run
-    with the probes)."""
+    with the probes).  ``first``: return the first time that lands (tf0 or a probe)."""
     f0 = f(tf0)
     if math.isinf(f0):
-        if tol_rel < TF_RTOL_COARSE:
+        if tol_rel < TF_RTOL_COARSE and not first:
             return None
         tf0 = _probe(f, tf0, lo, hi)
         if tf0 is None:
             return None
+    if first:
+        return tf0
     step = 0.02 * tf0
     left, right = max(lo, tf0 - step), min(hi, tf0 + step)
     fl, fr = f(left), f(right)
@@ -155,9 +157,12 @@ def _probe(f, tf0: float, lo: float, hi: float, rounds: int = 6):
     return None
 
 
-def _grid_search(f, lo: float, hi: float, tol_rel: float) -> float | None:
-    """Cold search: coarse grid on [lo, hi], then golden section around the best grid point."""
+def _grid_search(f, lo: float, hi: float, tol_rel: float, first: bool = False) -> float | None:
+    """Cold search: coarse grid on [lo, hi], then golden section around the best grid point
+    (``first``: the first grid point that lands, from the short end)."""
     grid = lo + (hi - lo) * (np.arange(N_GRID) + 0.5) / N_GRID
+    if first:
+        return next((t for t in grid if not math.isinf(f(t))), None)
     vals = [f(t) for t in grid]
     i = int(np.argmin(vals))
     if math.isinf(vals[i]):
@@ -200,7 +205,7 @@ def solve_landing(r_enu_m, v_enu_m_s, mass_kg, limits: LandingLimits, *, n_nodes
                   tf_s: float | None = None, accel_disturbance_enu=None, method: str = "realtime",
                   warm_start=None, min_error_fallback: bool = True, max_time_s: float | None = None,
                   max_iterations: int | None = None, coarse_tf: bool = False,
-                  thrust_min_N=None) -> LandingPlan:
+                  thrust_min_N=None, first_landing: bool = False) -> LandingPlan:
     """Fuel-optimal landing burn from the current ENU state (lossless convexification).
 
     tf_s=None searches the final time (golden section on the fuel of fixed-tf solves); warm_start
@@ -217,7 +222,10 @@ def solve_landing(r_enu_m, v_enu_m_s, mass_kg, limits: LandingLimits, *, n_nodes
     solves): for 'does a soft landing exist from here?', where the verdict is the same and the
     plan's fuel is within a fraction of a percent of the optimum.  ``thrust_min_N``: the minimum
     thrust of each of the n_nodes intervals (N; e.g. the engines' at minimum throttle at the height
-    each interval is flown at), instead of limits.thrust_min_N on all of them.  Never raises.
+    each interval is flown at), instead of limits.thrust_min_N on all of them.  ``first_landing``:
+    with a searched final time, return the first time of flight found that lands (the guess, a
+    probe near it, or a grid point) without optimising the fuel over it: "does a plan exist?" and
+    nothing more.  Never raises.
     """
     t0 = time.perf_counter()
     try:
@@ -227,14 +235,14 @@ def solve_landing(r_enu_m, v_enu_m_s, mass_kg, limits: LandingLimits, *, n_nodes
         budget = Budget(max_time_s, max_iterations, t0)
         return _solve_landing(r_enu_m, v_enu_m_s, mass_kg, limits, n_nodes, tf_s,
                               accel_disturbance_enu, method, warm_start, t0, min_error_fallback, budget,
-                              TF_RTOL_COARSE if coarse_tf else TF_RTOL, thrust_min_N)
+                              TF_RTOL_COARSE if coarse_tf else TF_RTOL, thrust_min_N, first_landing)
     except Exception as exc:  # noqa: BLE001 - the contract is: never raise, say why
         return failed("error", f"{type(exc).__name__}: {exc}", solve_time_s=time.perf_counter() - t0)
 
 
 def _solve_landing(r, v, m, limits, n_nodes, tf_s, dist, method, warm_start, t0,
                    min_error_fallback=True, budget: Budget | None = None, tol_rel=TF_RTOL,
-                   thrust_min_N=None) -> LandingPlan:
+                   thrust_min_N=None, first_landing=False) -> LandingPlan:
     if method not in METHODS:
         return failed("error", f"method = {method!r}: must be one of {METHODS}")
     bad, arrs = check_inputs(r, v, m, limits, n_nodes, dist)
@@ -258,7 +266,7 @@ def _solve_landing(r, v, m, limits, n_nodes, tf_s, dist, method, warm_start, t0,
             return failed("error", f"tf_s = {tf_s!r}: must be finite and > 0")
     try:
         return _search(fixed, sp, fuel, budget, tf if tf_s is not None else None, warm_start, t0,
-                       min_error_fallback, tol_rel)
+                       min_error_fallback, tol_rel, first_landing)
     except OutOfBudget:
         tf_best, val = fuel.best()
         if not math.isinf(val):
@@ -272,7 +280,7 @@ def _solve_landing(r, v, m, limits, n_nodes, tf_s, dist, method, warm_start, t0,
 
 
 def _search(fixed, sp: Scaled, fuel: _Evaluator, budget: Budget, tf, warm_start, t0: float,
-            min_error_fallback: bool, tol_rel: float = TF_RTOL) -> LandingPlan:
+            min_error_fallback: bool, tol_rel: float = TF_RTOL, first_landing: bool = False) -> LandingPlan:
     """The solves of `solve_landing` (tf: fixed scaled final time, or None to search it)."""
     if tf is not None:
         if not math.isinf(fuel(tf)):
@@ -285,9 +293,9 @@ def _search(fixed, sp: Scaled, fuel: _Evaluator, budget: Budget, tf, warm_start,
     tf = None
     guess = _guess(warm_start, sp)
     if guess is not None and lo < guess < hi:
-        tf = _bracket_search(fuel, guess, lo, hi, tol_rel)
+        tf = _bracket_search(fuel, guess, lo, hi, tol_rel, first_landing)
     if tf is None:
-        tf = _grid_search(fuel, lo, hi, tol_rel)
+        tf = _grid_search(fuel, lo, hi, tol_rel, first_landing)
     if tf is not None:
         return _plan(sp, tf, fuel.result(tf), "optimal", t0, budget.used)
     if not min_error_fallback:
