@@ -6,8 +6,8 @@ and fuel used against the open-loop optimum from the same ignition state (target
 The ignition state is the nominal flight's.  The closed loop (`landing_trial`) flies the real
 dynamics with 5 Hz re-plans and the terminal law.  The open-loop optimum is the planner's
 fuel-optimal plan from that state with the limits the closed loop plans with (the mission's
-`landing_throttle_plan` share of full thrust, the same dry-mass margin, engines, cones and nodes),
-free final time, and the drag along the plan iterated to its fixed point (damped as in the closed
+`landing_throttle_plan` share of full thrust, the same dry-mass margin, engines and cones) on 50
+nodes (`landing_reference.REFERENCE_NODES`, whatever the closed loop plans on), free final time, and the drag along the plan iterated to its fixed point (damped as in the closed
 loop, until the drag changes by < 1e-3 m/s^2).  Its fuel is given two ways:
 
 * planner model: what the planner says (mass flow = thrust / c, c the engine's effective exhaust
@@ -130,8 +130,8 @@ def main(name="falcon9-rtls", repeats=5):
     print(f"closed loop: {used:.0f} kg ({y0[6] - m_term:.0f} kg to the terminal law's hand-over "
           f"{TERMINAL_S:.0f} s before touchdown, {m_term - tab['mass_kg'][-1]:.0f} kg after); its first plan "
           f"{rep.plans[0][1].fuel_kg:.0f} kg, tf {rep.plans[0][1].tf_s:.2f} s")
-    print(f"open-loop optimum through the same {gate:g} m terminal gate, plan share {m.recovery.landing_throttle_plan:g} "
-          f"({gopt.status}, tf {gopt.tf_s:.2f} s, drag fixed point to {gchange:.1e} m/s^2): planner model "
+    print(f"open-loop optimum through the same {gate:g} m terminal gate, plan share "
+          f"{m.recovery.landing_throttle_plan:g} ({gopt.status}, tf {gopt.tf_s:.2f} s, drag fixed point to {gchange:.1e} m/s^2): planner model "
           f"{gopt.fuel_kg:.0f} kg to rest {-gopt.aim_m:.2f} m above the pad; engine model {geng:.0f} kg flown to the "
           f"gate and then {t_gate:.2f} s at minimum throttle to contact at {v_contact:.2f} m/s")
     print(f"fuel ratio closed loop / open-loop optimum: {used / geng:.4f} (same gate, engine model, like with like; "
@@ -144,8 +144,8 @@ def main(name="falcon9-rtls", repeats=5):
           f"{engine_fuel(full, bfo, n, v.stages[0].engine):.0f} kg engine model (tf {full.tf_s:.2f} s)")
     pe, bfe, ne = engine_feasible_optimum(m, v, t0, y0)
     enge = engine_fuel(pe, bfe, ne, v.stages[0].engine)
-    print(f"engine-feasible optimum (no gate; each interval's minimum thrust at its height): tf {pe.tf_s:.2f} s, planner "
-          f"model {pe.fuel_kg:.0f} kg, engine model {enge:.0f} kg: ratio closed loop / it {used / enge:.4f}")
+    print(f"engine-feasible optimum (no gate; each interval's minimum thrust at its height): tf {pe.tf_s:.2f} s, "
+          f"planner model {pe.fuel_kg:.0f} kg, engine model {enge:.0f} kg: ratio closed loop / it {used / enge:.4f}")
     # the terminal gate (recovery landing_gate_m): the last metres at minimum-thrust deceleration,
     # robust to a height error of the navigation, paid for in gravity loss
     gates = []

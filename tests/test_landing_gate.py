@@ -110,7 +110,15 @@ def test_falcon9_gate_with_navigation_noise_stays_near_the_closed_form(monkeypat
     assert raw.mean() > filt.mean() + 0.1
 
 
-def test_closed_loop_fuel_is_within_1pct_of_the_open_loop_optimum_through_the_same_gate(ignition):
+@pytest.fixture(scope="module")
+def gated_optimum(ignition):
+    """The open-loop optimum from the nominal ignition state through the 1 m gate (50 nodes)."""
+    from rlvsim.mission.landing_reference import open_loop_optimum
+    m, v, t0, y0 = ignition
+    return open_loop_optimum(m, v, t0, y0, gate_m=1.0)
+
+
+def test_closed_loop_fuel_is_within_1pct_of_the_open_loop_optimum_through_the_same_gate(ignition, gated_optimum):
     # issue #3's target: closed-loop fuel within 1 % of the open-loop optimum from the same ignition
     # state, the optimum meeting the same landing requirements: the planning share (0.9) and the
     # 1 m gate (`landing_reference`), both costed with the simulator's engine.  The lower bound has
@@ -122,7 +130,7 @@ def test_closed_loop_fuel_is_within_1pct_of_the_open_loop_optimum_through_the_sa
     assert gate == 1.0
     bf = _fly(ignition, gate)
     used = y0[6] - bf.rec.table()["mass_kg"][-1]
-    p, bfo, n, _ = open_loop_optimum(m, v, t0, y0, gate_m=gate)
+    p, bfo, n, _ = gated_optimum
     ref, _, _ = gated_fuel(p, bfo, n, v.stages[0].engine, gate)
     assert 0.99 < used / ref <= 1.01
     # and the gate costs the open loop fuel: the plain hoverslam from the same state is cheaper
@@ -130,16 +138,16 @@ def test_closed_loop_fuel_is_within_1pct_of_the_open_loop_optimum_through_the_sa
     assert engine_fuel(plain, bfp, n_p, v.stages[0].engine) < ref
 
 
-def test_the_reference_gate_is_the_minimum_thrust_arc_of_the_closed_form(ignition):
+def test_the_reference_gate_is_the_minimum_thrust_arc_of_the_closed_form(ignition, gated_optimum):
     # `gated_fuel` flies the gate at minimum throttle from where the plan crosses it:
     # v_c^2 = v_x^2 - 2 a_min h_gate, t = (v_x - v_c) / a_min at the entry mass.  The mass falls by
     # ~0.25 % in the gate, so a_min (~1.35 m/s^2 out of T/m ~11 m/s^2) grows by ~2 % along it: the
     # time and the contact speed to 2 %; the fuel is mdot x t (the engine's vacuum mass flow)
     from rlvsim.earth.constants import G0_M_S2
-    from rlvsim.mission.landing_reference import engine_fuel, gate_crossing, gated_fuel, open_loop_optimum
-    m, v, t0, y0 = ignition
+    from rlvsim.mission.landing_reference import engine_fuel, gate_crossing, gated_fuel
+    v = ignition[1]
     e = v.stages[0].engine
-    p, bfo, n, _ = open_loop_optimum(m, v, t0, y0, gate_m=1.0)
+    p, bfo, n, _ = gated_optimum
     fuel, v_c, t_gate = gated_fuel(p, bfo, n, e, 1.0)
     t_x, vz_x = gate_crossing(p, 1.0 + p.aim_m)
     mass = p.mass_kg[0] - engine_fuel(p, bfo, n, e, t_end_s=t_x)

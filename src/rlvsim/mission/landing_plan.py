@@ -241,12 +241,11 @@ def plan_with_drag(r, v, m, limits, nodes, aero, sref_m2, zone_alt_m, extra, dis
     and plan again (drag depends on the trajectory, which depends on the drag).  ``tf_s`` fixes the
     time of flight (shrinking horizon); None searches it.  ``budget``: a `ReplanBudget` every solve
     draws from (ReplanTimeout when it runs out); None: unlimited.  ``verdict_only``: only 'does a
-    plan land?' matters: the time of flight is searched coarsely (`solve_landing`'s coarse_tf), the
-    last iteration stops at the first time of flight that lands (``first_landing``: its plan is the
-    verdict and no later iteration evaluates the drag along it; zhuque3's ignition decision 195 ->
-    130 solves per run, 200 dispersed runs of each mission lit within 0.2 s of before but for one
-    run 0.4 s, with the same propellant; in every iteration it lit 0.2-1.2 s early,
-    docs/campaign.md), and later iterations first try the previous iteration's time of flight (unless ``starts`` gives
+    plan land?' matters: the time of flight is searched coarsely (`solve_landing`'s coarse_tf); the
+    last iteration stops at the first time of flight that lands (``first_landing``: no later
+    iteration evaluates the drag along its plan; zhuque3's ignition decision 195 -> 130 solves per
+    run, the same ignitions to 0.2 s; in every iteration it lit 0.2-1.2 s early, docs/campaign.md);
+    later iterations first try the previous iteration's time of flight (unless ``starts`` gives
     them a start: then they search from it at once; near the latest ignition the first iteration's
     time lies ~20 % below the second's band and that try never lands).  ``tmin``: (a `MinThrust`,
     its profile for the first plan), re-evaluated along each plan like the drag; None: the limits'

@@ -35,10 +35,11 @@ def open_loop_optimum(m, v, t0, y0, share=None, tol=1e-3, max_iter=40, gate_m=0.
     ``y0`` (position m, velocity m/s, mass kg) at the landing burn's ignition; its last arc aimed at
     the pad surface (``gate_m`` = 0, the plain hoverslam) or through a terminal gate ``gate_m`` above
     it at the gate's entry speed (`aim_below_m`), as the closed loop's plans are.  ``share``: plan
-    with this share of full thrust instead of the mission's; ``nodes``: the discretisation (finer than
-    the closed loop's, so that the reference is the continuous optimum to ~0.05 %).  Returns (plan, the BoosterFlight it was
-    planned for, engines lit, the drag iteration's last change m/s^2); the plan carries
-    ``limits_used``, ``dist_used`` and ``aim_m`` (how far below the pad it stops)."""
+    with this share of full thrust instead of the mission's; ``nodes``: the discretisation (finer
+    than the closed loop's, so that the reference is the continuous optimum to ~0.05 %).  Returns
+    (plan, the BoosterFlight it was planned for, engines lit, the drag iteration's last change
+    m/s^2); the plan carries ``limits_used``, ``dist_used`` and ``aim_m`` (how far below the pad it
+    stops)."""
     bf = BoosterFlight(m, v, SimpleNamespace(t_sep=t0, y_sep=y0, booster_mass_sep_kg=y0[6]), Recorder("b"), [],
                        EarthModel())
     plan = m.recovery
@@ -79,18 +80,16 @@ def engine_fuel(plan, bf, n_lit, engine, substeps=20, t_end_s=np.inf):
 
 def gate_crossing(plan, height_m):
     """(time s, vertical velocity m/s) where ``plan`` (heights in the planner's frame) first comes
-    down to ``height_m``: the interval's exact quadratic (acceleration held per interval)."""
+    down to ``height_m``: on the interval's own quadratic (acceleration held per interval)."""
+    from scipy.optimize import brentq
     t, z, vz = plan.t_s, plan.r_enu_m[:, 2], plan.v_enu_m_s[:, 2]
-    for k in range(len(t) - 1):
-        if z[k + 1] <= height_m < z[k] or (k == len(t) - 2 and z[k + 1] <= height_m):
-            dt = t[k + 1] - t[k]
-            a = (vz[k + 1] - vz[k]) / dt
-            # z[k] + vz[k] tau + a tau^2 / 2 = height_m: the first root in [0, dt]
-            roots = np.roots([0.5 * a, vz[k], z[k] - height_m]) if abs(a) > 1e-12 else [(height_m - z[k]) / vz[k]]
-            tau = min((float(np.real(x)) for x in roots if abs(np.imag(x)) < 1e-9 and -1e-9 <= np.real(x) <= dt + 1e-9),
-                      default=dt)
-            return t[k] + tau, vz[k] + a * tau
-    raise ValueError(f"the plan never comes down to {height_m:.3f} m")
+    below = np.flatnonzero(z[1:] <= height_m)
+    if below.size == 0:
+        raise ValueError(f"the plan never comes down to {height_m:.3f} m")
+    k = int(below[0])
+    a = (vz[k + 1] - vz[k]) / (t[k + 1] - t[k])
+    tau = brentq(lambda s: z[k] + vz[k] * s + 0.5 * a * s * s - height_m, 0.0, t[k + 1] - t[k], xtol=1e-9)
+    return t[k] + tau, vz[k] + a * tau
 
 
 def gated_fuel(plan, bf, n_lit, engine, gate_m, dt_s=1e-3):
