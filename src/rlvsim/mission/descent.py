@@ -20,7 +20,8 @@ from .landing_plan import VerdictMemo, feasible_from, ignition_window, one_d_ign
 
 DRAG_MEASURE_Q_MIN_PA = 2000.0     # dynamic pressure from which the drag is measured (measure_drag)
 # start the planner's ignition checks this long before the 1-D window closes: on 600 dispersed runs
-# the window closed 0.7 s before to 2.0 s after the latest ignition the checks then found
+# the window closed 0.25 s before to 2.0 s after the latest ignition the checks then found, and
+# the checks started at least 1.8 s before it (`landing_plan.ignition_window`)
 ARM_LEAD_S = 5.0
 
 
