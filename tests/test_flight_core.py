@@ -104,3 +104,34 @@ def test_altitude_event_located_to_better_than_1ms():
     t_exact = math.sqrt(r0 ** 3 / (2 * mu)) * (math.sqrt(x * (1 - x)) + math.acos(math.sqrt(x)))
     assert seg.event == "h5k"
     assert abs(seg.t_s - t_exact) < 1e-3          # the issue: events located to better than 1 ms
+
+
+def test_sample_is_the_propagate_loop_and_ends_on_the_event():
+    # Body.sample (a compiled loop of 1-s propagate calls) against that loop written in Python:
+    # the same samples bit for bit (the peaks and ignition-window predictions rely on it), the
+    # last one the event's state at the closed-form radial-fall time (better than 1 ms, as above)
+    r0 = WGS84_A_M + 10_000.0
+    y0 = np.array([r0, 0, 0, 0, 0, 0, 1.0])
+    ev = [Event("h5k", "altitude", 5000.0, -1)]
+    a = _vacuum_body(rtol=1e-11, atol=1e-9)
+    ts, ys, ds, name = a.sample(0.0, y0, 1.0, 100.0, ev)
+    b = _vacuum_body(rtol=1e-11, atol=1e-9)
+    t, y, rows = 0.0, y0, []
+    while True:
+        seg = b.propagate(t, y, t + 1.0, ev)
+        t, y = seg.t_s, seg.y
+        rows.append((t, y, b.derived(t, y)))
+        if seg.event is not None:
+            break
+    assert name == "h5k" and len(ts) == len(rows)
+    assert np.array_equal(ts, [r[0] for r in rows])
+    assert np.array_equal(ys, np.array([r[1] for r in rows]))
+    assert np.array_equal(ds, np.array([r[2] for r in rows]))
+    x = (WGS84_A_M + 5000.0) / r0
+    t_exact = math.sqrt(r0 ** 3 / (2 * MU_EARTH_M3_S2)) * (math.sqrt(x * (1 - x)) + math.acos(math.sqrt(x)))
+    assert abs(ts[-1] - t_exact) < 1e-3
+    # stop at the first sample below a floor, and at t_end
+    ts2, _, ds2, name2 = _vacuum_body(rtol=1e-11, atol=1e-9).sample(0.0, y0, 1.0, 100.0, ev, alt_floor_m=8000.0)
+    assert name2 is None and ds2[-1, D.D_ALT] < 8000.0 <= ds2[-2, D.D_ALT]
+    ts3, _, _, name3 = _vacuum_body(rtol=1e-11, atol=1e-9).sample(0.0, y0, 1.0, 3.5, ev)
+    assert name3 is None and np.allclose(ts3, [1.0, 2.0, 3.0, 4.0])

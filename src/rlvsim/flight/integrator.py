@@ -289,3 +289,32 @@ def integrate(t0, y0, t1, P, cd, wind, ev_kind, ev_target, ev_dir, rtol, atol, h
     for i in range(n):
         y_out[i] = y[i]
     return t, fired, h, nsteps, status
+
+
+@njit(cache=True)
+def sample(t0, y0, dt, t_end, P, cd, wind, ev_kind, ev_target, ev_dir, rtol, atol, h0, h_max, alt_floor,
+           out_t, out_y, out_d):
+    """Integrate from (t0, y0) in samples of ``dt`` (each one `integrate` call to t + dt, the step
+    size carried from one to the next) until t_end, an event, the altitude falls below alt_floor
+    or the output is full; writes each sample's end (t, y, derived quantities) to out_t, out_y,
+    out_d.  Returns (samples written, event index or -1, h_next, status): the loop a Python caller
+    would write around `integrate`, without the per-call cost."""
+    n = y0.shape[0]
+    y = y0.copy()
+    y_out = np.empty(n)
+    t, h = t0, h0
+    k, fired, status = 0, -1, 0
+    while t < t_end and k < out_t.shape[0]:
+        t, fired, h, _steps, status = integrate(t, y, t + dt, P, cd, wind, ev_kind, ev_target, ev_dir, rtol,
+                                                atol, h, h_max, y_out)
+        if status != 0:
+            break
+        for i in range(n):
+            y[i] = y_out[i]
+            out_y[k, i] = y_out[i]
+        out_t[k] = t
+        derived(t, y, P, cd, wind, out_d[k])
+        k += 1
+        if fired >= 0 or out_d[k - 1, D_ALT] < alt_floor:
+            break
+    return k, fired, h, status

@@ -9,7 +9,7 @@ from ..earth.constants import G0_M_S2, GRAVITY_INVERSE_SQUARE, GRAVITY_J2
 from . import dynamics as D
 from .integrator import (EV_ALTITUDE, EV_DYN_PRESSURE, EV_ENERGY, EV_LANDING_GATE, EV_MASS,
                          EV_RADIAL_SPEED, EV_SPEED_INERTIAL, EV_SPEED_REL, EV_TIME, EV_VERTICAL_SPEED,
-                         integrate)
+                         integrate, sample)
 
 EVENT_KINDS = {
     "time": EV_TIME, "altitude": EV_ALTITUDE, "vertical_speed": EV_VERTICAL_SPEED, "mass": EV_MASS,
@@ -148,6 +148,25 @@ class Body:
             raise FloatingPointError(f"integrator failed (status {status}) at t = {t:.3f} s")
         self._h = h
         return Segment(t, y_out, events[k].name if k >= 0 else None, steps)
+
+    def sample(self, t0, y0, dt_s, t_end, events=(), h_max_s=None, alt_floor_m=-np.inf, max_samples=100_000):
+        """Propagate in samples of ``dt_s`` (as `propagate` called from each sample's end to the next)
+        until ``t_end``, the first of ``events`` or the first sample below ``alt_floor_m`` (geometric
+        altitude, m).  Returns (times (k,), ECI states (k, 7), derived quantities (k, D_SIZE) at each
+        sample's end, the event's name or None); the last sample is the event's state when one fired."""
+        n = len(events)
+        kinds = np.array([EVENT_KINDS[e.quantity] for e in events], dtype=np.int64) if n else np.zeros(0, np.int64)
+        targets = np.array([e.target for e in events], float) if n else np.zeros(0)
+        dirs = np.array([e.direction for e in events], float) if n else np.zeros(0)
+        cap = int(min(max(np.ceil((t_end - t0) / dt_s), 0.0) + 1.0, max_samples)) if np.isfinite(t_end) else max_samples
+        ts, ys, ds = np.empty(cap), np.empty((cap, 7)), np.empty((cap, D.D_SIZE))
+        k, fired, h, status = sample(float(t0), np.asarray(y0, float), float(dt_s), float(t_end), self.P, self.cd_tab,
+                                     self.wind_tab, kinds, targets, dirs, self.rtol, self.atol, self._h,
+                                     h_max_s or self.h_max_s, float(alt_floor_m), ts, ys, ds)
+        if status != 0:
+            raise FloatingPointError(f"integrator failed (status {status}) at t = {ts[k - 1] if k else t0:.3f} s")
+        self._h = h
+        return ts[:k], ys[:k], ds[:k], events[fired].name if fired >= 0 else None
 
     def derived(self, t, y) -> np.ndarray:
         out = np.empty(D.D_SIZE)

@@ -7,7 +7,9 @@ import math
 from dataclasses import dataclass, field
 
 import numpy as np
+from numba import njit
 
+from ..earth.atmosphere import us76
 from ..flight.propagator import Body
 from ..guidance.landing.budget import Budget
 
@@ -96,32 +98,42 @@ def stop_heights(h_m, v_down_m_s, mass_kg, drag_m_s2, rho_kg_m3, limits, steps: 
     and the air density now).  The mass falls at thrust / c; the drag deceleration scales with the
     density at the height reached (US Standard Atmosphere), the speed squared and 1 / mass (drag
     coefficient held).  Midpoint steps of equal speed decrements; inf where the thrust cannot stop
-    the vehicle.  Vectorised: ~1 ms for a whole predicted descent."""
-    from ..earth.atmosphere import atmosphere
-    T, c, g = limits.thrust_max_N, limits.exhaust_speed_m_s, limits.g_m_s2
+    the vehicle.  Compiled (`_stop_heights`): ~20 us for a whole predicted descent (the NumPy
+    version took ~0.5 ms, most of it in 48 calls of the vectorised atmosphere)."""
     v = np.maximum(np.asarray(v_down_m_s, float), 0.1)
-    h = np.asarray(h_m, float) + 0.0
-    m = np.asarray(mass_kg, float) + 0.0
+    h = np.asarray(h_m, float)
+    m = np.asarray(mass_kg, float)
     kd = np.asarray(drag_m_s2, float) * m / (np.maximum(np.asarray(rho_kg_m3, float), 1e-12) * v * v)
-    dv = v / steps
-    used = np.zeros_like(h)
-    stops = np.ones(h.shape, bool)
+    h, m, kd = np.broadcast_arrays(h, m, kd)
+    shape = np.broadcast_shapes(h.shape, v.shape)
+    flat = [np.ascontiguousarray(np.broadcast_to(x, shape), dtype=float).ravel() for x in (h, v, m, kd)]
+    out = _stop_heights(*flat, float(limits.thrust_max_N), float(limits.exhaust_speed_m_s),
+                        float(limits.g_m_s2), int(steps))
+    return out.reshape(shape)
 
-    def decel(vq, hq, mq):
-        rho = atmosphere(np.maximum(hq, -1000.0)).density_kg_m3
-        return T / mq - g + kd * rho * vq * vq / mq
 
-    for _ in range(steps):
-        a1 = decel(v, h, m)
-        stops &= a1 > 1e-3
-        dt1 = 0.5 * dv / np.maximum(a1, 1e-3)
-        vm = v - 0.5 * dv
-        a2 = decel(vm, h - 0.5 * (v + vm) * dt1, m - T / c * dt1)
-        stops &= a2 > 1e-3
-        dt = dv / np.maximum(a2, 1e-3)
-        dh = vm * dt
-        h, m, v, used = h - dh, m - T / c * dt, v - dv, used + dh
-    return np.where(stops, used, np.inf)
+@njit(cache=True)
+def _stop_heights(h0, v0, m0, kd, T, c, g, steps):
+    """`stop_heights` on flat arrays: per state, ``steps`` midpoint steps of equal speed decrement."""
+    out = np.empty(h0.shape[0])
+    for i in range(h0.shape[0]):
+        h, v, m, k = h0[i], v0[i], m0[i], kd[i]
+        dv = v / steps
+        used = 0.0
+        stops = True
+        for _ in range(steps):
+            a1 = T / m - g + k * us76(max(h, -1000.0))[2] * v * v / m
+            stops = stops and a1 > 1e-3
+            dt1 = 0.5 * dv / max(a1, 1e-3)
+            vm = v - 0.5 * dv
+            hq, mq = h - 0.5 * (v + vm) * dt1, m - T / c * dt1
+            a2 = T / mq - g + k * us76(max(hq, -1000.0))[2] * vm * vm / mq
+            stops = stops and a2 > 1e-3
+            dt = dv / max(a2, 1e-3)
+            dh = vm * dt
+            h, m, v, used = h - dh, m - T / c * dt, v - dv, used + dh
+        out[i] = used if stops else np.inf
+    return out
 
 
 def ignition_window(body, t, y, zone, limits, g, step_s=1.0, max_s=600.0):
@@ -141,18 +153,15 @@ def ignition_window(body, t, y, zone, limits, g, step_s=1.0, max_s=600.0):
     probe = body.clone()
     probe.engines_off()
     ground = [Event("ground", "altitude", zone.alt_m, -1)]
-    rows = []
-    t_end = t + max_s
-    while t < t_end:
-        d = probe.derived(t, y)
-        v_down = max(-d[D.D_VUP], 0.0)
-        rows.append((t, d[D.D_ALT] - zone.alt_m, v_down, y[6], d[D.D_ACCEL] * v_down / max(d[D.D_VREL], 1e-6),
-                     d[D.D_RHO]))
-        seg = probe.propagate(t, y, t + step_s, ground)
-        t, y = seg.t_s, seg.y
-        if seg.event == "ground":
-            break
-    a = np.array(rows)
+    d0 = probe.derived(t, y)
+    ts, ys, ds, _ = probe.sample(t, y, step_s, t + max_s, ground)
+    # the start and every sample but the last (the ground, or max_s reached)
+    t_k = np.concatenate(([t], ts[:-1]))
+    m_k = np.concatenate(([y[6]], ys[:-1, 6]))
+    d = np.vstack((d0, ds[:-1]))
+    v_down = np.maximum(-d[:, D.D_VUP], 0.0)
+    a = np.column_stack((t_k, d[:, D.D_ALT] - zone.alt_m, v_down, m_k,
+                         d[:, D.D_ACCEL] * v_down / np.maximum(d[:, D.D_VREL], 1e-6), d[:, D.D_RHO]))
     margin = a[:, 1] - stop_heights(a[:, 1], a[:, 2], a[:, 3], a[:, 4], a[:, 5], limits)
     ok = margin >= 0.0
     closes = np.flatnonzero(ok[:-1] & ~ok[1:])

@@ -219,16 +219,15 @@ class BoosterFlight:
             seg = b.propagate(self.t, self.y, self.t + 600, [Event("e", "speed", v_target, -1),
                                                              Event("g", "altitude", self.zone.alt_m, -1)])
             b.engines_off()
-            t, y = seg.t_s, seg.y
             qmax = heat = 0.0
-            while seg.event != "g":
-                seg = b.propagate(t, y, t + 1.0, [Event("g", "altitude", self.zone.alt_m, -1)], h_max_s=1.0)
-                t, y = seg.t_s, seg.y
-                d = b.derived(t, y)
+            if seg.event == "g":
+                return qmax, heat
+            # the descent sampled every second down to 3 km
+            _, _, ds, _ = b.sample(seg.t_s, seg.y, 1.0, math.inf, [Event("g", "altitude", self.zone.alt_m, -1)],
+                                   h_max_s=1.0, alt_floor_m=3000.0)
+            for d in ds:
                 qmax = max(qmax, d[D.D_Q])
                 heat = max(heat, math.sqrt(max(d[D.D_RHO], 0.0)) * d[D.D_VREL] ** 3)
-                if d[D.D_ALT] < 3000.0:
-                    break
             return qmax, heat
 
         def excess(qh):                # > 0: a bound is broken (relative to the bound)
