@@ -167,11 +167,13 @@ def test_guidance_failure_is_carried_by_the_fallbacks(base):
     bf = _fly(base, [Fault(kind="guidance_failure", phase="landing_burn", delay_s=5.0, duration_s=2.0)])
     t0 = bf.fx.fired[0]["time_s"]
     failed = [t for t, kind, _ in bf.landing.fallback_log if kind == "solver_failed"]
-    # every re-plan cycle in the 2 s window fails, and cycles keep coming at >= 5 Hz (the loop also
-    # re-plans when it stops at a plan node, so a window holds 10 cycles or a few more)
+    # every re-plan cycle in the 2 s window fails, and cycles keep coming at the re-plan rate or
+    # faster (the loop also re-plans when it stops at a plan node, so a window holds 2 s x the rate
+    # cycles or a few more)
+    hz = bf.plan.landing_replan_hz
     assert all(t0 - 1e-6 <= t < t0 + 2.0 for t in failed)
     gaps = np.diff([t0] + failed + [t0 + 2.0])
-    assert failed[0] == pytest.approx(t0) and np.all(gaps <= 0.2 + 1e-6) and len(failed) >= 10
+    assert failed[0] == pytest.approx(t0) and np.all(gaps <= 1.0 / hz + 1e-6) and len(failed) >= 2.0 * hz
     assert bf.info["landing_burn"]["fallbacks"] >= len(failed)
     # the last good plan, then re-plans after the window, still bring it down softly on the pad
     td = bf.info["touchdown"]

@@ -84,10 +84,12 @@ def test_falcon9_gate_with_navigation_noise_stays_near_the_closed_form(monkeypat
     # Falcon 9 cannot hover (a_min ~5.4 m/s^2 near empty), so the last metre is where a height
     # error costs most.  With the dispersions' white navigation noise (0.1 m per guidance call,
     # 50 Hz in the terminal law) and a 0.1 m height bias, the law flies on the filtered height
-    # (`LandingBurn._smoothed_height`): 12 noise streams all land below the 2 m/s limit, their mean
+    # (`LandingBurn._smoothed_height`): 24 noise streams all land below the 2 m/s limit, their mean
     # contact speed within 15 % of the closed form sqrt(1 + 2 a_min d) (the closed form assumes the
     # gate entered exactly on its profile; single flights above match it to 10 %).  On the raw
-    # height the law's (v^2 - v_td^2) / 2h divides the noise by the height left: faster contacts.
+    # height the law's (v^2 - v_td^2) / 2h divides the noise by the height left: faster contacts,
+    # on the same streams by more than twice the standard error of the paired differences (a
+    # one-sided 97.7 % statement; measured +0.11 m/s, SE 0.04, with re-plans at 2.5 Hz and at 5 Hz).
     import numpy as np
 
     import rlvsim.mission.landing as LM
@@ -95,7 +97,7 @@ def test_falcon9_gate_with_navigation_noise_stays_near_the_closed_form(monkeypat
 
     def contacts():
         out = []
-        for s in range(12):
+        for s in range(24):
             p = Perturbation(nav_pos_noise_m=0.1, nav_pos_bias_m=(0.0, 0.0, 0.1), seed=s)
             bf = fly_from(m, v, t0, y0, "landing_burn", perturb=p)
             out.append(bf.info["touchdown"]["vertical_speed_m_s"])
@@ -107,7 +109,8 @@ def test_falcon9_gate_with_navigation_noise_stays_near_the_closed_form(monkeypat
     assert filt.mean() == pytest.approx(expect, rel=0.15)
     monkeypatch.setattr(LM, "HEIGHT_FILTER_S", 1e-9)        # the measurement passes unfiltered
     raw, _ = contacts()
-    assert raw.mean() > filt.mean() + 0.1
+    diff = raw - filt
+    assert diff.mean() > 2.0 * diff.std(ddof=1) / math.sqrt(len(diff))
 
 
 @pytest.fixture(scope="module")

@@ -51,7 +51,7 @@ def descent_and_landing(bf):
     bf._enter("aero_descent")
     fx = bf.fx
     adv = plan.landing_ignition_advance_s      # light this long before the latest feasible instant
-    dt_check = 1.0 / plan.landing_replan_hz
+    dt_check = 1.0 / plan.landing_ignition_check_hz
     ground = Event("ground", "altitude", bf.zone.alt_m, -1)
     next_steer = bf.t
     armed = False          # the ignition is near: check with the planner every step

@@ -81,7 +81,8 @@ ENTRY_CUTOFF_MAX_FRACTION = 0.95  # entry cut-off speed <= this x the observed s
 STOP_BELOW_WINDOW_M = 2000.0      # entry-stage flights stop this far below the window end's altitude
 CORRELATION_TIME_S = 10.0         # model error: one independent residual per 10 s of flight
 MISS_SCALE_M = 100.0              # boostback predicted miss, for a booster seen to land
-FIT_LANDING = {"landing_replan_hz": 2.0, "landing_nodes": 15}   # guidance fidelity of fit flights
+# guidance fidelity of fit flights (re-plans and ignition checks at 2 Hz, 15 nodes)
+FIT_LANDING = {"landing_replan_hz": 2.0, "landing_ignition_check_hz": 2.0, "landing_nodes": 15}
 DRAG_SCAN = tuple(np.round(np.geomspace(0.5, 3.0, 12), 3))      # landing-stage start scan (ratio 1.18)
 
 
