@@ -23,6 +23,7 @@ DRAG_MEASURE_Q_MIN_PA = 2000.0     # dynamic pressure from which the drag is mea
 # the window closed 0.25 s before to 2.0 s after the latest ignition the checks then found, and
 # the checks started at least 1.8 s before it (`landing_plan.ignition_window`)
 ARM_LEAD_S = 5.0
+UNARMED_STEP_S = 1.0   # longest step of the descent below 20 km before the checks are armed
 
 
 def landing_limits(bf, n_lit: int, reserve: int):
@@ -64,7 +65,7 @@ def descent_and_landing(bf):
         alt = bf.rec.last[8] - bf.zone.alt_m
         measure_drag(bf)
         sref = bf.stage.reference_area_m2 * bf.drag_estimate      # the planner's drag, as measured
-        if plan.aero_steering and fx.fins_stuck is None and bf.t >= next_steer and alt > 1500.0:
+        if plan.aero_steering and fx.fins_stuck is None and bf.t >= next_steer - 1e-9 and alt > 1500.0:
             alpha, d, _ = steer(bf.body, bf.t, bf.nav_state(), bf.zone, bf.max_aoa, bf.landing_model)
             bf.body.set_lift(alpha, d)
             next_steer = bf.t + (1.0 if alt > 10_000 else 0.5)
@@ -80,6 +81,11 @@ def descent_and_landing(bf):
                 # predict again half-way there: from 40 km up the prediction is up to ~8 s late
                 # (the grid fins have yet to steer), from a few seconds out within ~2 s
                 next_window = bf.t + max(0.5 * (t_win - ARM_LEAD_S - adv - bf.t), 1.0)
+        if not armed and alt <= 20_000:
+            # nothing is checked before the checks are armed: step to the next steering or window
+            # instant, at most UNARMED_STEP_S (the 5 Hz steps only measured the drag and recorded)
+            steer_in = next_steer - bf.t if plan.aero_steering and alt > 1500.0 else UNARMED_STEP_S
+            dt = max(min(UNARMED_STEP_S, next_window - bf.t, steer_in), dt_check)
         if armed and fx.guidance_down(bf.t):
             # the solver gives no answer: fall back on the 1-D gate's last ignition instant
             if (t_win is not None and bf.t >= t_win) or _past_full_thrust_gate(bf, limits_full, dt):
