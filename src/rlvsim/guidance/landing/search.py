@@ -128,6 +128,12 @@ def _bracket_search(f, tf0: float, lo: float, hi: float, tol_rel: float, first: 
     left, right = max(lo, tf0 - step), min(hi, tf0 + step)
     fl, fr = f(left), f(right)
     centre = tf0
+    if math.isinf(fl) and f(centre) <= fr and step <= tol_rel * centre:
+        # the coarse search: nothing lands one step below the guess and the fuel grows above it,
+        # so the optimum is the band's lower edge, within one step (the tolerance) below the
+        # guess: half a step below it when that lands (within half a step of the edge), else it
+        mid = centre - 0.5 * step
+        return mid if f(mid) < f(centre) else centre
     for _ in range(12):
         if fl >= f(centre) <= fr:
             break
