@@ -112,10 +112,24 @@ def test_first_landing_stops_at_a_time_of_flight_that_lands(guess_s):
     assert first.iterations < coarse.iterations
     if guess_s == 78.0:                                             # inside the band: one solve
         assert first.tf_s == pytest.approx(78.0)
-    # infeasible stays infeasible: 300 m/s straight down at 1.5 km (~12 km needed to stop at ~3.8 m/s^2)
-    none = solve_landing(R0, [0.0, 0.0, -300.0], 1905.0, MARS, n_nodes=50, coarse_tf=True,
-                         warm_start=guess_s, first_landing=True, min_error_fallback=False)
+    # infeasible stays infeasible: 300 m/s straight down at 1.5 km (~12 km needed to stop at ~3.8 m/s^2);
+    # from a guess that is the guess and its 12 probes (3 % to 96 % either side), without the grid
+    import rlvsim.guidance.landing.realtime as RT
+    calls = []
+    real = RT.solve_fixed
+
+    def counted(*a, **k):
+        calls.append(a[1])
+        return real(*a, **k)
+
+    RT.solve_fixed = counted
+    try:
+        none = solve_landing(R0, [0.0, 0.0, -300.0], 1905.0, MARS, n_nodes=50, coarse_tf=True,
+                             warm_start=guess_s, first_landing=True, min_error_fallback=False)
+    finally:
+        RT.solve_fixed = real
     assert none.status == "infeasible"
+    assert len(calls) <= (13 if guess_s is not None else 10)
 
 
 @pytest.mark.parametrize("guess", [10.05, 10.15, 10.19])

@@ -229,9 +229,9 @@ def solve_landing(r_enu_m, v_enu_m_s, mass_kg, limits: LandingLimits, *, n_nodes
     plan's fuel is within a fraction of a percent of the optimum.  ``thrust_min_N``: the minimum
     thrust of each of the n_nodes intervals (N; e.g. the engines' at minimum throttle at the height
     each interval is flown at), instead of limits.thrust_min_N on all of them.  ``first_landing``:
-    with a searched final time, return the first time of flight found that lands (the guess, a
-    probe near it, or a grid point) without optimising the fuel over it: "does a plan exist?" and
-    nothing more.  Never raises.
+    with a searched final time, return the first time of flight found that lands (the guess or a
+    probe near it; a grid point when there is no guess) without optimising the fuel over it:
+    "does a plan exist?" and nothing more.  Never raises.
     """
     t0 = time.perf_counter()
     try:
@@ -298,9 +298,14 @@ def _search(fixed, sp: Scaled, fuel: _Evaluator, budget: Budget, tf, warm_start,
     lo, hi = tf_bounds(sp)
     tf = None
     guess = _guess(warm_start, sp)
+    probed = False
     if guess is not None and lo < guess < hi:
         tf = _bracket_search(fuel, guess, lo, hi, tol_rel, first_landing)
-    if tf is None:
+        probed = first_landing          # (there, None means that neither the guess nor a probe landed)
+    if tf is None and not probed:
+        # first_landing after the probes: no grid.  The probes, 3 % to 96 % either side of the
+        # guess, are denser near it than the grid; on 180 dispersed runs of the three missions the
+        # grid after them never found a landing (each run's last ignition verdict, 10 solves)
         tf = _grid_search(fuel, lo, hi, tol_rel, first_landing)
     if tf is not None:
         return _plan(sp, tf, fuel.result(tf), "optimal", t0, budget.used)
