@@ -146,21 +146,27 @@ def test_coarse_search_stops_on_the_band_edge_it_brackets(guess):
         calls.append(t)
         return math.inf if t < 10.0 else t
 
-    tf = _bracket_search(f, guess, 1.0, 100.0, TF_RTOL_COARSE)
+    tf = _bracket_search(f, guess, 1.0, 100.0, TF_RTOL_COARSE, edge=True)
     assert 10.0 <= tf <= 10.0 * (1.0 + TF_RTOL_COARSE)
     assert len(set(calls)) == 4
     assert tf == (guess - 0.01 * guess if guess - 0.01 * guess >= 10.0 else guess)
+    calls.clear()                                  # without ``edge``: the golden section refines it
+    tf = _bracket_search(f, guess, 1.0, 100.0, TF_RTOL_COARSE)
+    assert 10.0 <= tf <= 10.0 * (1.0 + TF_RTOL_COARSE) and len(set(calls)) > 4
 
 
 def test_coarse_search_of_a_vertical_descent_near_its_band_edge():
     """A vertical descent (no divert): the band that lands starts near 29.1 s and the fuel optimum,
-    29.6 s, lies just above it.  From guesses 3 s below to 5.5 s above it the coarse search lands
-    within its 2 % of the fine optimum's time of flight, the fuel within 0.5 % (measured 0.2 %)."""
+    29.6 s, lies just above it.  From guesses 3 s below to 5.5 s above it the coarse search, with
+    and without ``band_edge``, lands within its 2 % of the fine optimum's time of flight, the fuel
+    within 0.5 % (measured 0.2 %)."""
     r, v = [0.0, 0.0, 1500.0], [0.0, 0.0, -75.0]
     fine = solve_landing(r, v, 1905.0, MARS, n_nodes=50)
     assert fine.status == "optimal"
     for g in np.arange(fine.tf_s - 3.0, fine.tf_s + 5.6, 0.5):
-        plan = solve_landing(r, v, 1905.0, MARS, n_nodes=50, coarse_tf=True, warm_start=float(g))
-        assert plan.status == "optimal"
-        assert plan.tf_s == pytest.approx(fine.tf_s, rel=0.02)
-        assert plan.fuel_kg == pytest.approx(fine.fuel_kg, rel=5e-3)
+        for edge in (False, True):
+            plan = solve_landing(r, v, 1905.0, MARS, n_nodes=50, coarse_tf=True, warm_start=float(g),
+                                 band_edge=edge)
+            assert plan.status == "optimal"
+            assert plan.tf_s == pytest.approx(fine.tf_s, rel=0.02)
+            assert plan.fuel_kg == pytest.approx(fine.fuel_kg, rel=5e-3)

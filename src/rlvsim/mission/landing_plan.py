@@ -292,7 +292,7 @@ def plan_with_drag(r, v, m, limits, nodes, aero, sref_m2, zone_alt_m, extra, dis
         if plan is None or plan.status != "optimal":
             start = starts[k] if k < len(starts) and starts[k] is not None else warm
             plan = solve(dist, warm_start=start, tf_s=tf_s, min_error_fallback=min_error_fallback and last,
-                         coarse_tf=verdict_only, first_landing=verdict_only and last)
+                         coarse_tf=verdict_only, first_landing=verdict_only and last, band_edge=verdict_only)
         if history is not None:
             history.append(plan.tf_s if plan.ok else None)
         if plan.status not in ("optimal", "min_error") or last:
