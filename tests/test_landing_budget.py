@@ -35,7 +35,13 @@ def test_a_budget_too_small_for_any_plan_times_out_every_replan_and_the_flight_c
     # minimum thrust over the shortest burn stops it above the pad: that is found infeasible from
     # the problem's bounds before any solver iteration (no budget spent, so no timeout)
     assert lb["replans"] == lb["fallbacks"] == lb["timeouts"] + lb.get("fallbacks_infeasible", 0)
-    assert lb["timeouts"] == lb["fallbacks_timeout"] >= 0.9 * lb["replans"]
+    # the timeouts come at the re-plan rate through the burn; the bound-infeasible cycles only in
+    # its last second (the terminal law coasting at 50 Hz, re-planned at every step for want of a
+    # plan: 11 in the last 0.6 s of the nominal zhuque3 burn)
+    hz = ignition[0].recovery.landing_replan_hz
+    assert lb["timeouts"] == lb["fallbacks_timeout"] >= 0.9 * hz * (lb["duration_s"] - 1.0)
+    t_end = lb["ignition_time_s"] + lb["duration_s"]
+    assert all(t >= t_end - 1.0 for t, k, _ in bf.landing.fallback_log if k == "infeasible")
     assert bf.landing.replan_iterations_max <= budget.get("landing_replan_max_iterations", 10**9)
     kinds = {k for _, k, _ in bf.landing.fallback_log}
     assert kinds <= {"timeout", "terminal_law", "infeasible"}
