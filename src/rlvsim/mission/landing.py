@@ -270,7 +270,13 @@ class LandingBurn:
                     self.good, self.on_reserve = (f.t, p), 0
                     return False
         p = None
-        if whole:            # a new time of flight
+        # a new time of flight: when there is no plan, and on every RESERVE_SEARCH_EVERY-th cycle
+        # of a run flown on the reserve, but not at the first failure of a run.  There the search
+        # (~15 solves) found a plan half the time, mostly 3-10 % longer: a longer burn, more
+        # gravity loss.  Flying the reserve at the same touchdown time instead, on 200 dispersed
+        # runs of each mission: the same landings and touchdown speeds, 40 kg (SE 6) more
+        # propellant left on zhuque3 (Falcon 9: +0.1 kg), 4-13 % fewer solves per run
+        if whole and (self.good is None or self.on_reserve > 0):
             p = plan_with_drag(r, v, f.y[6], self.limits, nodes, f.aero, sref, f.zone.alt_m, extra, dist, warm, its,
                                wind=f.body.wind_tab, budget=budget, tmin=tmin)
             if p.status == "optimal":
