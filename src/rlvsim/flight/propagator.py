@@ -1,6 +1,7 @@
 """Python face of the compiled dynamics: one flying body, its engines, attitude mode and events."""
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -19,6 +20,17 @@ EVENT_KINDS = {
     # of the landing-point predictor; needs Body.set_landing_gate(thrust); target = zone altitude
     "landing_gate": EV_LANDING_GATE,
 }
+
+
+@functools.lru_cache(maxsize=512)
+def _event_arrays(events: tuple):
+    """(kinds, targets, directions) of these events as the integrator takes them, cached: the
+    simulator stops on the same few events thousands of times a flight.  Shared: never written to
+    (not flagged read-only, which would compile the integrator a second time for that type)."""
+    kinds = np.array([EVENT_KINDS[e.quantity] for e in events], dtype=np.int64)
+    targets = np.array([e.target for e in events], float)
+    dirs = np.array([e.direction for e in events], float)
+    return kinds, targets, dirs
 
 
 @dataclass(frozen=True)
@@ -136,10 +148,7 @@ class Body:
 
     # -- evaluation ---------------------------------------------------------------------------
     def propagate(self, t0, y0, t1, events=(), h_max_s=None) -> Segment:
-        n = len(events)
-        kinds = np.array([EVENT_KINDS[e.quantity] for e in events], dtype=np.int64) if n else np.zeros(0, np.int64)
-        targets = np.array([e.target for e in events], float) if n else np.zeros(0)
-        dirs = np.array([e.direction for e in events], float) if n else np.zeros(0)
+        kinds, targets, dirs = _event_arrays(tuple(events))
         y_out = np.empty(7)
         t, k, h, steps, status = integrate(
             float(t0), np.asarray(y0, float), float(t1), self.P, self.cd_tab, self.wind_tab,
@@ -154,10 +163,7 @@ class Body:
         until ``t_end``, the first of ``events`` or the first sample below ``alt_floor_m`` (geometric
         altitude, m).  Returns (times (k,), ECI states (k, 7), derived quantities (k, D_SIZE) at each
         sample's end, the event's name or None); the last sample is the event's state when one fired."""
-        n = len(events)
-        kinds = np.array([EVENT_KINDS[e.quantity] for e in events], dtype=np.int64) if n else np.zeros(0, np.int64)
-        targets = np.array([e.target for e in events], float) if n else np.zeros(0)
-        dirs = np.array([e.direction for e in events], float) if n else np.zeros(0)
+        kinds, targets, dirs = _event_arrays(tuple(events))
         cap = int(min(max(np.ceil((t_end - t0) / dt_s), 0.0) + 1.0, max_samples)) if np.isfinite(t_end) else max_samples
         ts, ys, ds = np.empty(cap), np.empty((cap, 7)), np.empty((cap, D.D_SIZE))
         k, fired, h, status = sample(float(t0), np.asarray(y0, float), float(dt_s), float(t_end), self.P, self.cd_tab,
