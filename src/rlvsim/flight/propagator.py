@@ -164,7 +164,9 @@ class Body:
         altitude, m).  Returns (times (k,), ECI states (k, 7), derived quantities (k, D_SIZE) at each
         sample's end, the event's name or None); the last sample is the event's state when one fired."""
         kinds, targets, dirs = _event_arrays(tuple(events))
-        cap = int(min(max(np.ceil((t_end - t0) / dt_s), 0.0) + 1.0, max_samples)) if np.isfinite(t_end) else max_samples
+        cap = max_samples
+        if np.isfinite(t_end):
+            cap = int(min(max(np.ceil((t_end - t0) / dt_s), 0.0) + 1.0, max_samples))
         ts, ys, ds = np.empty(cap), np.empty((cap, 7)), np.empty((cap, D.D_SIZE))
         k, fired, h, status = sample(float(t0), np.asarray(y0, float), float(dt_s), float(t_end), self.P, self.cd_tab,
                                      self.wind_tab, kinds, targets, dirs, self.rtol, self.atol, self._h,
