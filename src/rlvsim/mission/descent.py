@@ -65,7 +65,8 @@ def descent_and_landing(bf):
         alt = bf.rec.last[8] - bf.zone.alt_m
         measure_drag(bf)
         sref = bf.stage.reference_area_m2 * bf.drag_estimate      # the planner's drag, as measured
-        if plan.aero_steering and fx.fins_stuck is None and bf.t >= next_steer - 1e-9 and alt > 1500.0:
+        steering = plan.aero_steering and fx.fins_stuck is None and alt > 1500.0
+        if steering and bf.t >= next_steer - 1e-9:
             alpha, d, _ = steer(bf.body, bf.t, bf.nav_state(), bf.zone, bf.max_aoa, bf.landing_model)
             bf.body.set_lift(alpha, d)
             next_steer = bf.t + (1.0 if alt > 10_000 else 0.5)
@@ -84,7 +85,7 @@ def descent_and_landing(bf):
         if not armed and alt <= 20_000:
             # nothing is checked before the checks are armed: step to the next steering or window
             # instant, at most UNARMED_STEP_S (the 5 Hz steps only measured the drag and recorded)
-            steer_in = next_steer - bf.t if plan.aero_steering and alt > 1500.0 else UNARMED_STEP_S
+            steer_in = next_steer - bf.t if steering else UNARMED_STEP_S
             dt = max(min(UNARMED_STEP_S, next_window - bf.t, steer_in), dt_check)
         if armed and fx.guidance_down(bf.t):
             # the solver gives no answer: fall back on the 1-D gate's last ignition instant
